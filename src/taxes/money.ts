@@ -1,0 +1,132 @@
+import { Decimal as DecimalBase } from 'decimal.js';
+import { monedaDecimals } from '../catalogs/moneda.js';
+import { CfdiLayoutError, type ErrorLocation } from '../errors.js';
+
+/**
+ * Rounding policy: the one place where amounts are rounded. Every amount enters and leaves as a
+ * string; inside, it is a {@link Money} decimal. No JS `number` ever holds money.
+ *
+ * | what | how | why |
+ * |---|---|---|
+ * | subtotal of a tax-included importe (desglose) | ROUND_HALF_UP to the currency's decimals, then the residual cent moved onto a tax inside its window | reconciles to the importe (C.3); HALF_UP keeps the residual off the −u/2 edge |
+ * | concept tax Importe (Traslado/Retención) | ROUND_HALF_UP(Base × TasaOCuota) to the currency's decimals | inside the CFDI40180 / CFDI40186 window, which always holds floor and ceil |
+ * | concept Importe | ROUND_HALF_UP(Cantidad × ValorUnitario) to the currency's decimals | inside the CFDI40167 window when written with the currency's decimals |
+ * | comprobante SubTotal, Descuento, Traslado/Retención Base and Importe, TotalImpuestos* | ROUND_HALF_UP of the plain sum of concept values | CFDI40108, 40111, 40215, 40221, 40211: "redondeo de la suma", never rate × Σbase |
+ * | Total | SubTotal − Descuento + traslados − retenciones (+ implocal), no further rounding | CFDI40119 |
+ * | implocal Importe, TotaldeTraslados, TotaldeRetenciones | ROUND_HALF_UP to 2 decimals | implocal.xsd fixes 2 fraction digits |
+ * | SAT windows (lower / upper limit) | ROUND_DOWN / ROUND_UP at the decimals written in the checked amount | CFDI40167, 40180, 40186 |
+ * | ValorUnitario derived from a base and a Cantidad > 1 | ROUND_HALF_UP to 6 decimals | t_Importe allows 6; the CFDI40167 window with an integer Cantidad absorbs it |
+ */
+export const Money = DecimalBase.clone({ precision: 60, rounding: DecimalBase.ROUND_HALF_UP, toExpNeg: -30, toExpPos: 40 });
+
+/** A decimal number in the money context (ROUND_HALF_UP, 60 significant digits). */
+export type Money = InstanceType<typeof Money>;
+
+const AMOUNT = /^(\d+)(?:\.(\d+))?$/;
+const SIGNED = /^-?(\d+)(?:\.(\d+))?$/;
+
+/** Decimals written in a decimal string (`'17.030'` → 3, `'17'` → 0). */
+export function decimalsOf(text: string): number {
+  const dot = text.indexOf('.');
+  return dot < 0 ? 0 : text.length - dot - 1;
+}
+
+/** True when `text` is a plain non-negative decimal (`123`, `123.45`; no sign, exponent or spaces). */
+export function isAmountText(text: string): boolean {
+  return AMOUNT.test(text);
+}
+
+/**
+ * Parses a non-negative decimal string into {@link Money}. Throws `AMOUNT_INVALID` for anything that
+ * is not a plain decimal and `AMOUNT_NEGATIVE` for a leading minus.
+ */
+export function parseAmount(text: string, location?: ErrorLocation): Money {
+  if (AMOUNT.test(text)) return new Money(text);
+  const opts = location === undefined ? {} : { location };
+  if (SIGNED.test(text)) throw new CfdiLayoutError('AMOUNT_NEGATIVE', `amount ${JSON.stringify(text)} is negative`, opts);
+  throw new CfdiLayoutError('AMOUNT_INVALID', `${JSON.stringify(text)} is not a decimal amount`, opts);
+}
+
+/**
+ * Accepts an amount given as a JSON value: strings as they are; numbers only when their shortest
+ * decimal form is exact (`123.45`), never a binary approximation silently rounded.
+ */
+export function amountFromJson(value: unknown, location?: ErrorLocation): string {
+  const opts = location === undefined ? {} : { location };
+  if (typeof value === 'string') {
+    parseAmount(value, location);
+    return value;
+  }
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) throw new CfdiLayoutError('AMOUNT_INVALID', `${value} is not a finite amount`, opts);
+    const text = String(value);
+    if (/e/i.test(text) || !Number.isSafeInteger(Math.trunc(value)) || decimalsOf(text) > 6) {
+      throw new CfdiLayoutError(
+        'AMOUNT_NOT_EXACT',
+        `the JSON number ${text} cannot be taken as an exact amount: write it as a string`,
+        opts,
+      );
+    }
+    return amountFromJson(text, location);
+  }
+  throw new CfdiLayoutError('AMOUNT_INVALID', `expected an amount, got ${JSON.stringify(value)}`, opts);
+}
+
+/** The decimals of a c_Moneda code; throws `CURRENCY_UNKNOWN` for a code not in the catalog. */
+export function currencyDecimals(moneda: string): number {
+  const decimals = monedaDecimals(moneda);
+  if (decimals === undefined) throw new CfdiLayoutError('CURRENCY_UNKNOWN', `moneda ${JSON.stringify(moneda)} is not in c_Moneda`);
+  return decimals;
+}
+
+/** Rounds half up to `decimals` places. */
+export function roundTo(value: Money, decimals: number): Money {
+  return value.toDecimalPlaces(decimals, Money.ROUND_HALF_UP);
+}
+
+/** Truncates toward zero at `decimals` places (the SAT lower limit). */
+export function truncTo(value: Money, decimals: number): Money {
+  return value.toDecimalPlaces(decimals, Money.ROUND_DOWN);
+}
+
+/** Rounds away from zero at `decimals` places (the SAT upper limit). */
+export function ceilTo(value: Money, decimals: number): Money {
+  return value.toDecimalPlaces(decimals, Money.ROUND_UP);
+}
+
+/** Writes an amount with exactly `decimals` places, rounding half up. */
+export function formatAmount(value: Money, decimals: number): string {
+  return value.toFixed(decimals, Money.ROUND_HALF_UP);
+}
+
+/** The smallest unit of a currency with `decimals` places (`0.01` for 2). */
+export function unit(decimals: number): Money {
+  return new Money(1).dividedBy(new Money(10).pow(decimals));
+}
+
+/** Sums amount strings exactly. */
+export function sum(values: Iterable<Money | string>): Money {
+  let total = new Money(0);
+  for (const v of values) total = total.plus(v);
+  return total;
+}
+
+/**
+ * Parses a rate written as the seeds write it (a percentage: `16`, `8`, `0`, `26.5`) into a
+ * fraction (`0.16`). Throws `RATE_INVALID` for anything else.
+ */
+export function rateFromPercent(text: string, location?: ErrorLocation): Money {
+  if (!AMOUNT.test(text)) {
+    throw new CfdiLayoutError(
+      'RATE_INVALID',
+      `rate ${JSON.stringify(text)} is not a percentage`,
+      location === undefined ? {} : { location },
+    );
+  }
+  return new Money(text).dividedBy(100);
+}
+
+/** Writes a TasaOCuota the way the SAT expects it: six decimals (`0.160000`). */
+export function formatTasa(rate: Money): string {
+  return rate.toFixed(6, Money.ROUND_HALF_UP);
+}
