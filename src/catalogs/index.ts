@@ -1,0 +1,17 @@
+export { type CatalogEntry, type CatalogTable, isInCatalog, isVigente, type Vigencia } from './catalog.js';
+export { CLAVES_UNIDAD } from './clave-unidad.js';
+export { EXPORTACIONES } from './exportacion.js';
+export { FORMAS_PAGO, type FormaPagoEntry } from './forma-pago.js';
+export { IMPUESTOS, type ImpuestoEntry } from './impuesto.js';
+export { MESES } from './meses.js';
+export { METODOS_PAGO } from './metodo-pago.js';
+export { isMoneda, MONEDAS, type MonedaEntry, monedaDecimals } from './moneda.js';
+export { OBJETOS_IMP } from './objeto-imp.js';
+export { PAISES, type PaisEntry } from './pais.js';
+export { PERIODICIDADES } from './periodicidad.js';
+export { REGIMENES_FISCALES, type RegimenFiscalEntry } from './regimen-fiscal.js';
+export { isTasaOCuotaAllowed, TASA_O_CUOTA_RULES, type TasaOCuotaRule } from './tasa-o-cuota.js';
+export { TIPOS_DE_COMPROBANTE, type TipoDeComprobanteEntry } from './tipo-de-comprobante.js';
+export { TIPOS_FACTOR } from './tipo-factor.js';
+export { TIPOS_RELACION } from './tipo-relacion.js';
+export { USOS_CFDI, type UsoCfdiEntry } from './uso-cfdi.js';

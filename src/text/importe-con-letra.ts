@@ -1,0 +1,204 @@
+import { CfdiLayoutError } from '../errors.js';
+import { currencyDecimals, parseAmount, roundTo } from '../taxes/money.js';
+
+/*
+ * Amounts in words as Mexican representaciones impresas print them (rules doc D). The words are
+ * built from the amount's digit string, three or six digits at a time; the small numbers that index
+ * the word tables are never money, which stays a decimal string throughout.
+ */
+
+/** A currency noun in singular and plural (`PESO`, `PESOS`). */
+export interface CurrencyName {
+  readonly singular: string;
+  readonly plural: string;
+}
+
+/** Options of {@link importeConLetra}. */
+export interface ImporteConLetraOptions {
+  /** The currency noun. Defaults to the built-in name of the currency, or its code for the rest. */
+  readonly currencyName?: CurrencyName;
+  /** The text after the fraction. Defaults to `M.N.` for MXN and to the currency code otherwise. */
+  readonly suffix?: string;
+}
+
+interface CurrencyWords extends CurrencyName {
+  readonly suffix: string;
+}
+
+/**
+ * Built-in currency names (rules doc D). Any other c_Moneda code prints as
+ * `<words> <CODE> nn/100 <CODE>`: naming all 183 currencies in Spanish would need their gender too
+ * (UNA LIBRA, DOSCIENTAS LIBRAS), and the code is unambiguous on a printed invoice.
+ */
+const CURRENCY_WORDS: Readonly<Record<string, CurrencyWords>> = Object.freeze({
+  MXN: { singular: 'PESO', plural: 'PESOS', suffix: 'M.N.' },
+  USD: { singular: 'DÓLAR', plural: 'DÓLARES', suffix: 'USD' },
+  EUR: { singular: 'EURO', plural: 'EUROS', suffix: 'EUR' },
+});
+
+/** 0–29 are single words in Spanish, with the accents of DIECISÉIS, VEINTIDÓS, VEINTITRÉS, VEINTISÉIS. */
+const UNITS = [
+  'CERO',
+  'UNO',
+  'DOS',
+  'TRES',
+  'CUATRO',
+  'CINCO',
+  'SEIS',
+  'SIETE',
+  'OCHO',
+  'NUEVE',
+  'DIEZ',
+  'ONCE',
+  'DOCE',
+  'TRECE',
+  'CATORCE',
+  'QUINCE',
+  'DIECISÉIS',
+  'DIECISIETE',
+  'DIECIOCHO',
+  'DIECINUEVE',
+  'VEINTE',
+  'VEINTIUNO',
+  'VEINTIDÓS',
+  'VEINTITRÉS',
+  'VEINTICUATRO',
+  'VEINTICINCO',
+  'VEINTISÉIS',
+  'VEINTISIETE',
+  'VEINTIOCHO',
+  'VEINTINUEVE',
+];
+
+const TENS = ['', '', '', 'TREINTA', 'CUARENTA', 'CINCUENTA', 'SESENTA', 'SETENTA', 'OCHENTA', 'NOVENTA'];
+
+/** Index 1 is CIENTO; exactly 100 is CIEN, handled apart. */
+const HUNDREDS = [
+  '',
+  'CIENTO',
+  'DOSCIENTOS',
+  'TRESCIENTOS',
+  'CUATROCIENTOS',
+  'QUINIENTOS',
+  'SEISCIENTOS',
+  'SETECIENTOS',
+  'OCHOCIENTOS',
+  'NOVECIENTOS',
+];
+
+/** Long scale (rules doc D.6): 10^6 MILLÓN, 10^12 BILLÓN; 10^9 is MIL MILLONES. */
+const SCALES: readonly CurrencyName[] = [
+  { singular: 'MILLÓN', plural: 'MILLONES' },
+  { singular: 'BILLÓN', plural: 'BILLONES' },
+];
+
+/** t_Importe allows 18 integer digits, which BILLONES covers (up to 10^18 − 1). */
+const MAX_DIGITS = 6 * (SCALES.length + 1);
+
+/**
+ * `apocope` writes the final one as UN / VEINTIÚN / … Y UN, as Spanish requires before a masculine
+ * noun or MIL/MILLÓN (rules doc D.1); without it the number ends in UNO as a bare cardinal.
+ */
+function below100(n: number, apocope: boolean): string {
+  if (n < 30) {
+    if (apocope && n === 1) return 'UN';
+    if (apocope && n === 21) return 'VEINTIÚN';
+    return UNITS[n] ?? '';
+  }
+  const tens = TENS[Math.floor(n / 10)] ?? '';
+  const unit = n % 10;
+  if (unit === 0) return tens;
+  return `${tens} Y ${apocope && unit === 1 ? 'UN' : (UNITS[unit] ?? '')}`;
+}
+
+/** 1–999. */
+function below1000(n: number, apocope: boolean): string {
+  if (n === 100) return 'CIEN';
+  const words: string[] = [];
+  if (n >= 100) words.push(HUNDREDS[Math.floor(n / 100)] ?? '');
+  if (n % 100 > 0) words.push(below100(n % 100, apocope));
+  return words.join(' ');
+}
+
+/** 1–999 999: thousands are MIL, never UN MIL (rules doc D.2), and take the apocope (VEINTIÚN MIL). */
+function below1e6(digits: string, apocope: boolean): string {
+  const thousands = Number(digits.slice(0, 3));
+  const rest = Number(digits.slice(3));
+  const words: string[] = [];
+  if (thousands === 1) words.push('MIL');
+  else if (thousands > 1) words.push(`${below1000(thousands, true)} MIL`);
+  if (rest > 0) words.push(below1000(rest, apocope));
+  return words.join(' ');
+}
+
+/** The words of an integer given as digits (no sign, at most MAX_DIGITS significant). */
+function integerWords(digits: string, apocope: boolean): { words: string; endsInScale: boolean } {
+  const significant = digits.replace(/^0+/, '');
+  if (significant === '') return { words: 'CERO', endsInScale: false };
+  if (significant.length > MAX_DIGITS) {
+    throw new CfdiLayoutError('AMOUNT_INVALID', `amounts in words go up to ${MAX_DIGITS} integer digits`);
+  }
+  const padded = significant.padStart(MAX_DIGITS, '0');
+  const words: string[] = [];
+  // Groups of six digits from the highest; group k counts units of 10^(6k).
+  for (let k = SCALES.length; k >= 0; k--) {
+    const group = padded.slice(MAX_DIGITS - 6 * (k + 1), MAX_DIGITS - 6 * k);
+    const scale = SCALES[k - 1];
+    if (Number(group) === 0) continue;
+    if (scale === undefined) words.push(below1e6(group, apocope));
+    else if (Number(group) === 1) words.push(`UN ${scale.singular}`);
+    else words.push(`${below1e6(group, true)} ${scale.plural}`);
+  }
+  return { words: words.join(' '), endsInScale: significant.length > 6 && Number(padded.slice(-6)) === 0 };
+}
+
+function integerDigits(integer: string | bigint): string {
+  if (typeof integer === 'bigint') {
+    if (integer < 0n) throw new CfdiLayoutError('AMOUNT_NEGATIVE', 'a number in words cannot be negative');
+    return integer.toString();
+  }
+  if (/^\d+$/.test(integer)) return integer;
+  if (/^-\d+$/.test(integer))
+    throw new CfdiLayoutError('AMOUNT_NEGATIVE', 'a number in words cannot be negative');
+  throw new CfdiLayoutError('AMOUNT_INVALID', `${JSON.stringify(integer)} is not a whole number`);
+}
+
+/**
+ * A non-negative integer in Spanish words, uppercase (`21000` → `VEINTIÚN MIL`). It ends in UNO as a
+ * bare cardinal (`21` → `VEINTIUNO`); `apocope: true` ends it in UN for use before a masculine noun
+ * (`VEINTIÚN`). Defaults to `apocope: false`. Throws `AMOUNT_NEGATIVE`, or `AMOUNT_INVALID` for
+ * anything but digits or beyond 18 digits.
+ */
+export function numeroALetras(
+  integer: string | bigint,
+  options: { readonly apocope?: boolean } = {},
+): string {
+  return integerWords(integerDigits(integer), options.apocope ?? false).words;
+}
+
+/**
+ * An amount in words as printed on a CFDI (rules doc D): `123.45` MXN →
+ * `CIENTO VEINTITRÉS PESOS 45/100 M.N.`. The amount is rounded half up to the currency's c_Moneda
+ * decimals; the fraction prints as `nn/100` for two decimals, `nnn/1000` for three and so on, and is
+ * left out for currencies without decimals (`1500` JPY → `MIL QUINIENTOS JPY JPY`). DE goes before
+ * the noun when the words end in MILLÓN/MILLONES/BILLÓN/BILLONES; the singular noun only for an
+ * integer part of exactly 1. Throws `AMOUNT_INVALID`/`AMOUNT_NEGATIVE` for a bad amount,
+ * `CURRENCY_UNKNOWN` for a code outside c_Moneda, and `AMOUNT_INVALID` beyond 18 integer digits.
+ */
+export function importeConLetra(
+  importe: string,
+  moneda = 'MXN',
+  options: ImporteConLetraOptions = {},
+): string {
+  const decimals = currencyDecimals(moneda);
+  const [integer = '0', fraction = ''] = roundTo(parseAmount(importe), decimals).toFixed(decimals).split('.');
+  const { words, endsInScale } = integerWords(integer, true);
+  const builtIn = Object.hasOwn(CURRENCY_WORDS, moneda) ? CURRENCY_WORDS[moneda] : undefined;
+  const name = options.currencyName ?? builtIn ?? { singular: moneda, plural: moneda };
+  const suffix = options.suffix ?? builtIn?.suffix ?? moneda;
+  const noun = integer === '1' ? name.singular : name.plural;
+  const parts = [words, ...(endsInScale ? ['DE'] : []), noun];
+  if (decimals > 0) parts.push(`${fraction}/1${'0'.repeat(decimals)}`);
+  if (suffix !== '') parts.push(suffix);
+  return parts.join(' ');
+}
