@@ -17,7 +17,12 @@ import { CfdiLayoutError, type ErrorLocation } from '../errors.js';
  * | SAT windows (lower / upper limit) | ROUND_DOWN / ROUND_UP at the decimals written in the checked amount | CFDI40167, 40180, 40186 |
  * | ValorUnitario derived from a base and a Cantidad > 1 | ROUND_HALF_UP to 6 decimals | t_Importe allows 6; the CFDI40167 window with an integer Cantidad absorbs it |
  */
-export const Money = DecimalBase.clone({ precision: 60, rounding: DecimalBase.ROUND_HALF_UP, toExpNeg: -30, toExpPos: 40 });
+export const Money = DecimalBase.clone({
+  precision: 60,
+  rounding: DecimalBase.ROUND_HALF_UP,
+  toExpNeg: -30,
+  toExpPos: 40,
+});
 
 /** A decimal number in the money context (ROUND_HALF_UP, 60 significant digits). */
 export type Money = InstanceType<typeof Money>;
@@ -43,7 +48,8 @@ export function isAmountText(text: string): boolean {
 export function parseAmount(text: string, location?: ErrorLocation): Money {
   if (AMOUNT.test(text)) return new Money(text);
   const opts = location === undefined ? {} : { location };
-  if (SIGNED.test(text)) throw new CfdiLayoutError('AMOUNT_NEGATIVE', `amount ${JSON.stringify(text)} is negative`, opts);
+  if (SIGNED.test(text))
+    throw new CfdiLayoutError('AMOUNT_NEGATIVE', `amount ${JSON.stringify(text)} is negative`, opts);
   throw new CfdiLayoutError('AMOUNT_INVALID', `${JSON.stringify(text)} is not a decimal amount`, opts);
 }
 
@@ -58,9 +64,13 @@ export function amountFromJson(value: unknown, location?: ErrorLocation): string
     return value;
   }
   if (typeof value === 'number') {
-    if (!Number.isFinite(value)) throw new CfdiLayoutError('AMOUNT_INVALID', `${value} is not a finite amount`, opts);
+    if (!Number.isFinite(value))
+      throw new CfdiLayoutError('AMOUNT_INVALID', `${value} is not a finite amount`, opts);
     const text = String(value);
-    if (/e/i.test(text) || !Number.isSafeInteger(Math.trunc(value)) || decimalsOf(text) > 6) {
+    // A double holds any decimal of up to 15 significant digits exactly, so its shortest form is
+    // the number the user wrote; beyond that JSON.parse may already have changed it.
+    const significant = text.replace(/^[-0.]+/, '').replace('.', '').length;
+    if (/e/i.test(text) || significant > 15 || decimalsOf(text) > 6) {
       throw new CfdiLayoutError(
         'AMOUNT_NOT_EXACT',
         `the JSON number ${text} cannot be taken as an exact amount: write it as a string`,
@@ -75,7 +85,8 @@ export function amountFromJson(value: unknown, location?: ErrorLocation): string
 /** The decimals of a c_Moneda code; throws `CURRENCY_UNKNOWN` for a code not in the catalog. */
 export function currencyDecimals(moneda: string): number {
   const decimals = monedaDecimals(moneda);
-  if (decimals === undefined) throw new CfdiLayoutError('CURRENCY_UNKNOWN', `moneda ${JSON.stringify(moneda)} is not in c_Moneda`);
+  if (decimals === undefined)
+    throw new CfdiLayoutError('CURRENCY_UNKNOWN', `moneda ${JSON.stringify(moneda)} is not in c_Moneda`);
   return decimals;
 }
 
@@ -129,4 +140,35 @@ export function rateFromPercent(text: string, location?: ErrorLocation): Money {
 /** Writes a TasaOCuota the way the SAT expects it: six decimals (`0.160000`). */
 export function formatTasa(rate: Money): string {
   return rate.toFixed(6, Money.ROUND_HALF_UP);
+}
+
+/**
+ * Parses a TasaOCuota as written in a CFDI (a fraction: `0.160000`, `0.16`, or a Cuota amount).
+ * Throws `RATE_INVALID` for anything that is not a plain non-negative decimal.
+ */
+export function parseRate(text: string, location?: ErrorLocation): Money {
+  if (AMOUNT.test(text)) return new Money(text);
+  throw new CfdiLayoutError(
+    'RATE_INVALID',
+    `TasaOCuota ${JSON.stringify(text)} is not a decimal rate`,
+    location === undefined ? {} : { location },
+  );
+}
+
+const ZERO_PADDING = ['', '0', '00', '000', '0000', '00000', '000000'];
+
+/**
+ * Writes an amount with exactly `decimals` places, like {@link formatAmount}, but without a rounding
+ * pass when the value already fits (the hot path of the desglose: every amount there is already
+ * rounded to the currency's decimals).
+ */
+export function formatExact(value: Money, decimals: number): string {
+  const text = value.toString();
+  const pad = ZERO_PADDING[decimals];
+  if (pad === undefined || value.isNegative() || text.includes('e')) return formatAmount(value, decimals);
+  const dot = text.indexOf('.');
+  if (dot < 0) return decimals === 0 ? text : `${text}.${pad}`;
+  const written = text.length - dot - 1;
+  if (written > decimals) return formatAmount(value, decimals);
+  return text + (ZERO_PADDING[decimals - written] ?? '');
 }

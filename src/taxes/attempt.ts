@@ -1,0 +1,63 @@
+import { CfdiLayoutError } from '../errors.js';
+import { formatPath, type IssuePath } from '../issues.js';
+import { isAmountText, Money, roundTo } from './money.js';
+
+/*
+ * Completion must not stop at the first unusable amount: a computed value that depends on garbage is
+ * carried as a Blocked reason, its dependents inherit the reason, and whoever fills a field with it
+ * reports COMPUTE_FAILED at that field's path (collect, don't abort; STYLE rule 10).
+ */
+
+/** Why an amount could not be computed, carried in place of the value. */
+export interface Blocked {
+  readonly blocked: string;
+}
+
+/** A computed amount or the reason it could not be computed. */
+export type Attempt = Money | Blocked;
+
+/** The decimals of the currency, or the reason they are unknown (a moneda not in c_Moneda). */
+export type Decimals = number | Blocked;
+
+/** Receives a field that could not be filled: its path and why. */
+export type Report = (path: IssuePath, message: string) => void;
+
+/** True when the attempt carries a reason instead of a value. */
+export function isBlocked(value: Attempt): value is Blocked {
+  return !(value instanceof Money);
+}
+
+/** Parses a model amount, or explains (with its dotted path) why it is not one. */
+export function amountAt(text: string, path: IssuePath): Attempt {
+  if (isAmountText(text)) return new Money(text);
+  return { blocked: `${formatPath(path)} ${JSON.stringify(text)} is not a decimal amount` };
+}
+
+/** Applies `f` when both attempts hold values; otherwise passes the first reason on. */
+export function combine(a: Attempt, b: Attempt, f: (x: Money, y: Money) => Attempt): Attempt {
+  if (isBlocked(a)) return a;
+  if (isBlocked(b)) return b;
+  return f(a, b);
+}
+
+/** Sums attempts; the first blocked one blocks the sum. */
+export function sumAttempts(values: Iterable<Attempt>): Attempt {
+  let total = new Money(0);
+  for (const v of values) {
+    if (isBlocked(v)) return v;
+    total = total.plus(v);
+  }
+  return total;
+}
+
+/** Rounds half up to the currency's decimals, passing a reason on (rules doc A.9). */
+export function roundAt(value: Attempt, decimals: Decimals): Attempt {
+  if (isBlocked(value)) return value;
+  if (typeof decimals !== 'number') return decimals;
+  return roundTo(value, decimals);
+}
+
+/** A report that throws `COMPUTE_FAILED` with the path, for the single-object functions. */
+export const throwOnBlocked: Report = (path, message) => {
+  throw new CfdiLayoutError('COMPUTE_FAILED', message, { location: { path } });
+};
