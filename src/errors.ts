@@ -33,6 +33,7 @@ export const ERROR_CODES = [
   // sales exports, batches and bundles
   'CONFIG_INVALID',
   'SALES_ROW_INVALID',
+  'SALES_HEADER_INVALID',
   'BUNDLE_FAILED',
   // senders and sandbox
   'SECRET_MISSING',
@@ -42,6 +43,7 @@ export const ERROR_CODES = [
   'SENDER_RESPONSE_INVALID',
   'SENDER_INSECURE_URL',
   'JOURNAL_INVALID',
+  'ZIP_INVALID',
   // edges
   'USAGE',
   'IO',

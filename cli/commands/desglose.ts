@@ -1,0 +1,94 @@
+import { createInterface } from 'node:readline';
+import type { Argv, CommandModule } from 'yargs';
+import { isCfdiLayoutError } from '../../src/errors.js';
+import { type DesgloseResult, desglose } from '../../src/taxes/desglose.js';
+import { type GlobalArgs, runCommand, usage } from '../command.js';
+import { writeText } from '../io.js';
+
+interface DesgloseArgs extends GlobalArgs {
+  importe: string | undefined;
+  iva: string;
+  ieps: string;
+  ish: string;
+  moneda: string;
+}
+
+/** The output object: exactly the documented keys, amounts as strings with the currency's decimals. */
+function shape(r: DesgloseResult): Record<string, string> {
+  return { importe: r.importe, subtotal: r.subtotal, iva: r.iva, ieps: r.ieps, ish: r.ish, total: r.total };
+}
+
+function field(value: unknown, name: string, fallback: string): string {
+  if (value === undefined || value === null) return fallback;
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number') return String(value);
+  throw usage(`${name} must be a string or a number`);
+}
+
+async function streamLines(args: DesgloseArgs): Promise<{ ok: boolean; outputs: unknown }> {
+  const lines = createInterface({ input: process.stdin, crlfDelay: Number.POSITIVE_INFINITY });
+  let lineNumber = 0;
+  let failed = 0;
+  let written = 0;
+  for await (const line of lines) {
+    lineNumber++;
+    if (line.trim() === '') continue;
+    let out: unknown;
+    try {
+      const input = JSON.parse(line) as Record<string, unknown>;
+      if (typeof input !== 'object' || input === null || Array.isArray(input))
+        throw usage('each line must be a JSON object');
+      out = shape(
+        desglose({
+          importe: field(input.importe, 'importe', ''),
+          iva: field(input.iva, 'iva', args.iva),
+          ieps: field(input.ieps, 'ieps', args.ieps),
+          ish: field(input.ish, 'ish', args.ish),
+          moneda: field(input.moneda, 'moneda', args.moneda),
+        }),
+      );
+    } catch (err) {
+      failed++;
+      const code = isCfdiLayoutError(err) ? err.code : 'JSON_INVALID';
+      out = { line: lineNumber, error: { code, message: err instanceof Error ? err.message : String(err) } };
+    }
+    written++;
+    await writeText(process.stdout, `${JSON.stringify(out)}\n`);
+  }
+  return { ok: failed === 0, outputs: { lines: written, failed } };
+}
+
+/** `cfdi-layout desglose`: back-calculates tax-included importes into subtotal and taxes. */
+export const desgloseCommand = {
+  command: 'desglose [importe]',
+  describe:
+    'Back-calculate a tax-included importe into subtotal + IVA + IEPS + ISH that add up to the cent. Without IMPORTE, reads JSON lines {"importe","iva","ieps","ish","moneda"} on stdin and writes one JSON line each, in order.',
+  builder: (y: Argv<GlobalArgs>) =>
+    y
+      .positional('importe', { type: 'string', describe: 'Tax-included importe (e.g. 123.45)' })
+      .option('iva', { type: 'string', default: '16', describe: 'IVA %: 16, 8, 0 or exento' })
+      .option('ieps', { type: 'string', default: '0', describe: 'IEPS % (0 = none)' })
+      .option('ish', { type: 'string', default: '0', describe: 'ISH % (local tax, implocal; 0 = none)' })
+      .option('moneda', {
+        type: 'string',
+        default: 'MXN',
+        describe: 'c_Moneda code; amounts carry its decimals',
+      })
+      .example('$0 desglose 123.45 --iva 16', '{"importe":"123.45","subtotal":"106.42","iva":"17.03",...}')
+      .example('$0 desglose 2380 --iva 16 --ish 3', 'hotel night: subtotal 2000.00, IVA 320.00, ISH 60.00'),
+  handler: (args: DesgloseArgs) =>
+    runCommand('desglose', args, async () => {
+      if (args.importe === undefined) return streamLines(args);
+      const result = shape(
+        desglose({
+          importe: args.importe,
+          iva: args.iva,
+          ieps: args.ieps,
+          ish: args.ish,
+          moneda: args.moneda,
+        }),
+      );
+      if (args.json !== true) await writeText(process.stdout, `${JSON.stringify(result)}\n`);
+      return { ok: true, outputs: result };
+    }),
+} satisfies CommandModule<GlobalArgs, DesgloseArgs>;

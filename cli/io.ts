@@ -1,0 +1,61 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import type { Writable } from 'node:stream';
+import { CfdiLayoutError } from '../src/errors.js';
+
+/** Writes text to a stream and resolves once it is flushed or buffered (waits for drain). */
+export function writeText(stream: Writable, text: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const ok = stream.write(text, (err) => {
+      if (err) reject(err);
+    });
+    if (ok) resolve();
+    else stream.once('drain', () => resolve());
+  });
+}
+
+/** Reads all of standard input as bytes. */
+export async function readStdin(): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin)
+    chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+  return Buffer.concat(chunks);
+}
+
+/** Reads a file, or standard input for `-`; I/O failures become `IO` errors naming the file. */
+export async function readInput(path: string): Promise<Buffer> {
+  if (path === '-') return readStdin();
+  try {
+    return await readFile(path);
+  } catch (err) {
+    throw new CfdiLayoutError(
+      'IO',
+      `cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`,
+      {
+        cause: err,
+        location: { file: path },
+      },
+    );
+  }
+}
+
+/** Writes text to a file (creating its folder), or to standard output for `-`. */
+export async function writeOutput(path: string, text: string | Uint8Array): Promise<void> {
+  if (path === '-') {
+    await writeText(process.stdout, typeof text === 'string' ? text : Buffer.from(text).toString('utf8'));
+    return;
+  }
+  try {
+    await mkdir(dirname(path), { recursive: true });
+    await writeFile(path, text);
+  } catch (err) {
+    throw new CfdiLayoutError(
+      'IO',
+      `cannot write ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`,
+      {
+        cause: err,
+        location: { file: path },
+      },
+    );
+  }
+}

@@ -1,0 +1,203 @@
+import { CfdiLayoutError, isCfdiLayoutError } from '../errors.js';
+import { error, type Issue } from '../issues.js';
+import {
+  type CompiledLayout,
+  compileLayout,
+  type LayoutDefinition,
+  parseLayout,
+  renderLayout,
+} from '../layouts/index.js';
+import { validateLayoutText } from '../layouts/validate.js';
+import type { Comprobante } from '../model/comprobante.js';
+import { parseJsonText, readComprobanteJson } from '../model/json.js';
+import { validateComprobante } from '../rules/index.js';
+import { completeComprobante } from '../taxes/complete.js';
+import { parseComprobante } from '../xml/parse.js';
+import { renderComprobante } from '../xml/render.js';
+
+/** The three forms a comprobante travels in. */
+export type DocumentFormat = 'xml' | 'json' | 'layout';
+
+/** The formats, for option lists. */
+export const DOCUMENT_FORMATS: readonly DocumentFormat[] = ['xml', 'json', 'layout'];
+
+const decoder = new TextDecoder('utf-8');
+
+function firstSignificantByte(bytes: Uint8Array): number | undefined {
+  let i = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  while (i < bytes.length) {
+    const b = bytes[i] as number;
+    if (b !== 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d) return b;
+    i++;
+  }
+  return undefined;
+}
+
+/**
+ * Guesses the format of a document from its first significant character: `<` is XML, `{` JSON,
+ * anything else a pipe-delimited layout.
+ */
+export function detectFormat(input: string | Uint8Array): DocumentFormat {
+  const bytes = typeof input === 'string' ? new TextEncoder().encode(input.slice(0, 64)) : input;
+  const first = firstSignificantByte(bytes);
+  if (first === 0x3c) return 'xml';
+  if (first === 0x7b) return 'json';
+  return 'layout';
+}
+
+/** How to read a document. */
+export interface ReadDocumentOptions {
+  /** The input format. Defaults to {@link detectFormat}. */
+  readonly from?: DocumentFormat | undefined;
+  /** The layout definition, required for layout input. */
+  readonly layout?: LayoutDefinition | CompiledLayout | undefined;
+  /** A layout variant (`ticket`). Defaults to the full layout. */
+  readonly variant?: string | undefined;
+}
+
+/** A document read into the model: the comprobante when it could be read, and what was found on the way. */
+export interface ReadDocumentResult {
+  readonly format: DocumentFormat;
+  readonly comprobante?: Comprobante;
+  /** Errors here mean the document could not be read (the comprobante is then absent). */
+  readonly issues: Issue[];
+}
+
+function issueFromError(err: unknown): Issue {
+  if (isCfdiLayoutError(err)) {
+    const loc = err.location;
+    const where =
+      loc?.line === undefined
+        ? ''
+        : ` (line ${loc.line}${loc.column === undefined ? '' : `, column ${loc.column}`})`;
+    return error(err.code, loc?.path ?? [], `${err.message}${where}`);
+  }
+  throw err;
+}
+
+function text(input: string | Uint8Array): string {
+  return typeof input === 'string' ? input : decoder.decode(input);
+}
+
+function requireLayout(layout: LayoutDefinition | CompiledLayout | undefined): CompiledLayout {
+  if (layout === undefined)
+    throw new CfdiLayoutError('USAGE', 'layout input and output need a layout definition (--layout ID|FILE)');
+  return compileLayout(layout);
+}
+
+/**
+ * Reads a CFDI 4.0 comprobante from XML, model JSON or a layout. JSON may omit every computed
+ * amount: they are computed, and amounts given are kept as written (the rules judge them). A
+ * document is refused (no comprobante, error issues) only when it cannot be read.
+ */
+export function readDocument(
+  input: string | Uint8Array,
+  options: ReadDocumentOptions = {},
+): ReadDocumentResult {
+  const format = options.from ?? detectFormat(input);
+  try {
+    switch (format) {
+      case 'xml':
+        return { format, comprobante: parseComprobante(input), issues: [] };
+      case 'json': {
+        const read = readComprobanteJson(parseJsonText(text(input)));
+        if (read.input === undefined) return { format, issues: read.issues };
+        const completed = completeComprobante(read.input);
+        return { format, comprobante: completed.comprobante, issues: completed.issues };
+      }
+      case 'layout': {
+        const parsed = parseLayout(
+          requireLayout(options.layout),
+          input,
+          options.variant === undefined ? {} : { variant: options.variant },
+        );
+        const issues: Issue[] = [...parsed.issues];
+        return parsed.comprobante === undefined
+          ? { format, issues }
+          : { format, comprobante: parsed.comprobante, issues };
+      }
+    }
+  } catch (err) {
+    if (isCfdiLayoutError(err, 'USAGE')) throw err;
+    return { format, issues: [issueFromError(err)] };
+  }
+}
+
+/** How to write a document. */
+export interface WriteDocumentOptions {
+  /** The layout definition, required for layout output. */
+  readonly layout?: LayoutDefinition | CompiledLayout | undefined;
+  /** Layout parameters (connector, environment, version). Defaults to the layout's own. */
+  readonly parameters?: Readonly<Record<string, string>> | undefined;
+  /** A layout variant (`ticket`). */
+  readonly variant?: string | undefined;
+  /** Indent XML and JSON for people. Defaults to true. */
+  readonly pretty?: boolean | undefined;
+}
+
+/** A written document, or the issues that refused it (`text` is then absent). */
+export interface WriteDocumentResult {
+  readonly text?: string;
+  readonly issues: Issue[];
+}
+
+/**
+ * Writes a comprobante as XML (unsigned pre-CFDI), model JSON or a layout. It refuses only what
+ * the target cannot represent (a value a layout cannot carry), with issues naming the field.
+ */
+export function writeDocument(
+  c: Comprobante,
+  to: DocumentFormat,
+  options: WriteDocumentOptions = {},
+): WriteDocumentResult {
+  const pretty = options.pretty ?? true;
+  try {
+    switch (to) {
+      case 'xml':
+        return { text: renderComprobante(c, { pretty }), issues: [] };
+      case 'json':
+        return { text: `${JSON.stringify(c, null, pretty ? 2 : undefined)}\n`, issues: [] };
+      case 'layout': {
+        const rendered = renderLayout(requireLayout(options.layout), c, {
+          ...(options.parameters === undefined ? {} : { parameters: options.parameters }),
+          ...(options.variant === undefined ? {} : { variant: options.variant }),
+        });
+        const issues: Issue[] = [...rendered.issues];
+        return issues.some((i) => i.severity === 'error') ? { issues } : { text: rendered.text, issues };
+      }
+    }
+  } catch (err) {
+    if (isCfdiLayoutError(err, 'USAGE')) throw err;
+    return { issues: [issueFromError(err)] };
+  }
+}
+
+/**
+ * Validates a document in any format: first whether it can be read (structure and types), then
+ * every SAT rule. Layout issues name the line, record, field and column.
+ */
+export function validateDocument(
+  input: string | Uint8Array,
+  options: ReadDocumentOptions = {},
+): {
+  format: DocumentFormat;
+  issues: Issue[];
+} {
+  const format = options.from ?? detectFormat(input);
+  if (format === 'layout') {
+    const layout = requireLayout(options.layout);
+    return {
+      format,
+      issues: [
+        ...validateLayoutText(
+          layout,
+          input,
+          options.variant === undefined ? {} : { variant: options.variant },
+        ),
+      ],
+    };
+  }
+  const read = readDocument(input, { ...options, from: format });
+  if (read.comprobante === undefined) return { format, issues: read.issues };
+  return { format, issues: [...read.issues, ...validateComprobante(read.comprobante)] };
+}

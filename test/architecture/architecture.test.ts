@@ -1,0 +1,54 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ERROR_CODES } from '../../src/errors.js';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+
+function tsFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(dir)) {
+    const full = join(dir, name);
+    if (statSync(full).isDirectory()) out.push(...tsFiles(full));
+    else if (name.endsWith('.ts')) out.push(full);
+  }
+  return out;
+}
+
+const PURE_STAGES = ['model', 'taxes', 'rules', 'layouts', 'xml', 'catalogs', 'rfc', 'text'];
+
+describe('architecture', () => {
+  it.each(PURE_STAGES)('src/%s is pure: no node:fs, process, fetch, archiver or console', (stage) => {
+    const dir = join(ROOT, 'src', stage);
+    const offenders: string[] = [];
+    for (const file of tsFiles(dir)) {
+      const text = readFileSync(file, 'utf8');
+      const code = text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
+      if (/from ['"](node:)?(fs|fs\/promises|child_process|net|http|https)['"]/.test(code))
+        offenders.push(`${file}: I/O import`);
+      if (/\bprocess\./.test(code)) offenders.push(`${file}: process`);
+      if (/\bfetch\(/.test(code)) offenders.push(`${file}: fetch`);
+      if (/from ['"]archiver['"]/.test(code)) offenders.push(`${file}: archiver`);
+      if (/\bconsole\./.test(code)) offenders.push(`${file}: console`);
+    }
+    expect(offenders.map((o) => relative(ROOT, o))).toEqual([]);
+  });
+
+  it('every error code thrown in src/ and cli/ is in the closed union', () => {
+    const known = new Set<string>(ERROR_CODES);
+    const thrown = new Set<string>();
+    for (const file of [...tsFiles(join(ROOT, 'src')), ...tsFiles(join(ROOT, 'cli'))]) {
+      const text = readFileSync(file, 'utf8');
+      for (const m of text.matchAll(/new CfdiLayoutError\(\s*'([A-Z_0-9]+)'/g)) thrown.add(m[1] as string);
+    }
+    expect(thrown.size).toBeGreaterThan(5);
+    expect([...thrown].filter((c) => !known.has(c))).toEqual([]);
+  });
+
+  it('src/ never writes to the console', () => {
+    const offenders = tsFiles(join(ROOT, 'src')).filter((f) =>
+      /\bconsole\.(log|error|warn|info)/.test(readFileSync(f, 'utf8')),
+    );
+    expect(offenders.map((o) => relative(ROOT, o))).toEqual([]);
+  });
+});
