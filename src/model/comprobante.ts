@@ -142,9 +142,17 @@ export const ComprobanteImpuestosSchema = z.strictObject({
   traslados: z.array(ComprobanteTrasladoSchema).min(1).optional(),
 });
 
-export const RetencionLocalSchema = z.strictObject({ impLocRetenido: Text, tasadeRetencion: Amount, importe: Amount });
+export const RetencionLocalSchema = z.strictObject({
+  impLocRetenido: Text,
+  tasadeRetencion: Amount,
+  importe: Amount,
+});
 
-export const TrasladoLocalSchema = z.strictObject({ impLocTrasladado: Text, tasadeTraslado: Amount, importe: Amount });
+export const TrasladoLocalSchema = z.strictObject({
+  impLocTrasladado: Text,
+  tasadeTraslado: Amount,
+  importe: Amount,
+});
 
 /** Complemento implocal:ImpuestosLocales 1.0 (ISH and other local taxes). Rates are percentages. */
 export const ImpuestosLocalesSchema = z.strictObject({
