@@ -1,0 +1,155 @@
+/**
+ * cfdi-layout: CFDI 4.0 for Mexican ERPs. Everything the CLI does is a function exported here.
+ * The public surface is listed explicitly, stage by stage, in the order data flows:
+ * model → taxes → rules → xml / layouts → documents.
+ */
+
+// catalogs, RFC, importe con letra
+export {
+  CLAVES_UNIDAD,
+  EXPORTACIONES,
+  FORMAS_PAGO,
+  IMPUESTOS,
+  isInCatalog,
+  isMoneda,
+  isTasaOCuotaAllowed,
+  isVigente,
+  MESES,
+  METODOS_PAGO,
+  MONEDAS,
+  monedaDecimals,
+  OBJETOS_IMP,
+  PAISES,
+  PERIODICIDADES,
+  REGIMENES_FISCALES,
+  TASA_O_CUOTA_RULES,
+  TIPOS_DE_COMPROBANTE,
+  TIPOS_FACTOR,
+  TIPOS_RELACION,
+  USOS_CFDI,
+} from './catalogs/index.js';
+// documents: any format in, any format out
+export {
+  DOCUMENT_FORMATS,
+  type DocumentFormat,
+  detectFormat,
+  type ReadDocumentOptions,
+  type ReadDocumentResult,
+  readDocument,
+  validateDocument,
+  type WriteDocumentOptions,
+  type WriteDocumentResult,
+  writeDocument,
+} from './documents/index.js';
+// errors and issues
+export {
+  CfdiLayoutError,
+  ERROR_CODES,
+  type ErrorCode,
+  type ErrorLocation,
+  isCfdiLayoutError,
+} from './errors.js';
+export {
+  formatPath,
+  hasErrors,
+  type Issue,
+  type IssueJson,
+  type IssuePath,
+  issueToJson,
+  type Severity,
+} from './issues.js';
+// layouts
+export {
+  type CompiledLayout,
+  compileLayout,
+  DEFAULT_LAYOUT_ID,
+  encodeLayoutText,
+  isBuiltInLayoutId,
+  LAYOUTS,
+  type LayoutDefinition,
+  LayoutDefinitionSchema,
+  type LayoutIssue,
+  type LayoutLocation,
+  layoutById,
+  layoutDefinitionJsonSchema,
+  loadLayoutDefinition,
+  type ParsedLayout,
+  type ParsedRecord,
+  parseLayout,
+  parseRecords,
+  type RenderLayoutOptions,
+  renderLayout,
+  renderRecords,
+  validateLayoutText,
+} from './layouts/index.js';
+// model
+export {
+  type ACuentaTerceros,
+  type CfdiRelacionado,
+  type CfdiRelacionados,
+  type ComplementoItem,
+  type Comprobante,
+  type ComprobanteImpuestos,
+  type ComprobanteInput,
+  ComprobanteInputSchema,
+  type ComprobanteRetencion,
+  ComprobanteSchema,
+  type ComprobanteTraslado,
+  type Concepto,
+  type ConceptoImpuestos,
+  type ConceptoInput,
+  type CuentaPredial,
+  type Emisor,
+  type ImpuestosLocales,
+  type InformacionAduanera,
+  type InformacionGlobal,
+  type Parte,
+  type Receptor,
+  type Retencion,
+  type RetencionLocal,
+  type Traslado,
+  type TrasladoLocal,
+} from './model/comprobante.js';
+export { parseJsonText, readComprobanteJson } from './model/json.js';
+export type { XmlElement } from './model/xml-element.js';
+export { checkRfc, personaOf, RFCS_GENERICOS, type RfcCheck, rfcCheckDigit } from './rfc/rfc.js';
+// rules
+export { RULE_CODES, type RuleDescription, validateComprobante } from './rules/index.js';
+export { type CompletedComprobante, completeComprobante } from './taxes/complete.js';
+export {
+  type ConceptoFromImporte,
+  type ConceptoFromImporteInput,
+  computeConcepto,
+  conceptoFromImporte,
+} from './taxes/concepto.js';
+export {
+  type DesgloseInput,
+  type DesgloseOptions,
+  type DesgloseResult,
+  desglose,
+  type PreparedDesglose,
+  prepareDesglose,
+} from './taxes/desglose.js';
+// taxes
+export {
+  currencyDecimals,
+  decimalsOf,
+  formatAmount,
+  formatTasa,
+  Money,
+  parseAmount,
+  rateFromPercent,
+  roundTo,
+} from './taxes/money.js';
+export { computeTotals, type Totals } from './taxes/totals.js';
+export {
+  importeWindow,
+  isImporteInWindow,
+  isTaxImporteInWindow,
+  taxWindow,
+  type Window,
+} from './taxes/windows.js';
+export { type ImporteConLetraOptions, importeConLetra, numeroALetras } from './text/importe-con-letra.js';
+// xml
+export { parseComprobante } from './xml/parse.js';
+export { type RenderComprobanteOptions, renderComprobante } from './xml/render.js';
