@@ -1,8 +1,9 @@
 import { createInterface } from 'node:readline';
 import type { Argv, CommandModule } from 'yargs';
 import { isCfdiLayoutError } from '../../src/errors.js';
+import type { IssueJson } from '../../src/issues.js';
 import { type DesgloseResult, desglose } from '../../src/taxes/desglose.js';
-import { type GlobalArgs, runCommand, usage } from '../command.js';
+import { type CommandResult, type GlobalArgs, runCommand, usage } from '../command.js';
 import { writeText } from '../io.js';
 
 interface DesgloseArgs extends GlobalArgs {
@@ -25,11 +26,16 @@ function field(value: unknown, name: string, fallback: string): string {
   throw usage(`${name} must be a string or a number`);
 }
 
-async function streamLines(args: DesgloseArgs): Promise<{ ok: boolean; outputs: unknown }> {
+/**
+ * JSON lines in, one JSON line out per input line, in order. With --json the results are collected
+ * into the one document instead, and each failed line becomes an issue naming the line.
+ */
+async function streamLines(args: DesgloseArgs): Promise<CommandResult> {
   const lines = createInterface({ input: process.stdin, crlfDelay: Number.POSITIVE_INFINITY });
+  const json = args.json === true;
+  const results: unknown[] = [];
+  const issues: IssueJson[] = [];
   let lineNumber = 0;
-  let failed = 0;
-  let written = 0;
   for await (const line of lines) {
     lineNumber++;
     if (line.trim() === '') continue;
@@ -48,14 +54,24 @@ async function streamLines(args: DesgloseArgs): Promise<{ ok: boolean; outputs: 
         }),
       );
     } catch (err) {
-      failed++;
       const code = isCfdiLayoutError(err) ? err.code : 'JSON_INVALID';
-      out = { line: lineNumber, error: { code, message: err instanceof Error ? err.message : String(err) } };
+      const message = err instanceof Error ? err.message : String(err);
+      issues.push({
+        code,
+        path: `line.${lineNumber}`,
+        message: `line ${lineNumber}: ${message}`,
+        severity: 'error',
+      });
+      out = { line: lineNumber, error: { code, message } };
     }
-    written++;
-    await writeText(process.stdout, `${JSON.stringify(out)}\n`);
+    if (json) results.push(out);
+    else await writeText(process.stdout, `${JSON.stringify(out)}\n`);
   }
-  return { ok: failed === 0, outputs: { lines: written, failed } };
+  return {
+    ok: issues.length === 0,
+    issues: json ? issues : [],
+    outputs: json ? results : { lines: lineNumber, failed: issues.length },
+  };
 }
 
 /** `cfdi-layout desglose`: back-calculates tax-included importes into subtotal and taxes. */

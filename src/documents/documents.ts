@@ -9,7 +9,7 @@ import {
 } from '../layouts/index.js';
 import { validateLayoutText } from '../layouts/validate.js';
 import type { Comprobante } from '../model/comprobante.js';
-import { parseJsonText, readComprobanteJson } from '../model/json.js';
+import { parseJsonExact, readComprobanteJson } from '../model/json.js';
 import { validateComprobante } from '../rules/index.js';
 import { completeComprobante } from '../taxes/complete.js';
 import { parseComprobante } from '../xml/parse.js';
@@ -100,7 +100,8 @@ export function readDocument(
       case 'xml':
         return { format, comprobante: parseComprobante(input), issues: [] };
       case 'json': {
-        const read = readComprobanteJson(parseJsonText(text(input)));
+        const { value, inexact } = parseJsonExact(text(input));
+        const read = readComprobanteJson(value, inexact);
         if (read.input === undefined) return { format, issues: read.issues };
         const completed = completeComprobante(read.input);
         return { format, comprobante: completed.comprobante, issues: completed.issues };

@@ -435,12 +435,19 @@ function verifyComputed(
         const target = compiled.recordById.get(computed.record);
         expected = String(target === undefined ? 0 : (recordCounts[target.index] ?? 0));
       } else if (computed.kind === 'sum') {
-        let total = new Money(0);
+        let total: Money | undefined = new Money(0);
         for (const r of records) {
           const value = r.id === computed.record ? r.fields[computed.field] : undefined;
-          if (value !== undefined && DECIMAL.test(value)) total = total.plus(value);
+          if (value === undefined || value === '') continue;
+          // A summand that is not a number has its own type issue; no sum can be stated then.
+          if (!DECIMAL.test(value)) {
+            total = undefined;
+            break;
+          }
+          total = total.plus(value);
         }
-        expected = total.toFixed();
+        if (total === undefined) continue;
+        expected = field.decimals === undefined ? total.toFixed() : total.toFixed(field.decimals);
         // Sums compare as numbers: 450 and 450.00 are the same total.
         if (DECIMAL.test(written) && new Money(written).equals(total)) continue;
       } else {
@@ -468,7 +475,7 @@ function verifyComputed(
             column: fieldColumn(compiled, record, lineText, field.index),
           },
           record.name,
-          `is ${showValue(written)} but the text gives ${showValue(expected)} (${computed.kind})`,
+          `the text gives ${showValue(written)} but the ${computed.kind} of the text is ${showValue(expected)}`,
         ),
       );
     }

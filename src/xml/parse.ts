@@ -492,10 +492,8 @@ function rootOf(text: string): Node {
   const validation = XMLValidator.validate(text, { allowBooleanAttributes: false });
   if (validation !== true) {
     const { msg, line, col } = validation.err;
-    const where = [Number.isInteger(line) ? `line ${line}` : '', Number.isInteger(col) ? `column ${col}` : '']
-      .filter((w) => w !== '')
-      .join(', ');
-    throw malformed(where === '' ? msg : `${msg} (${where})`, {
+    // The line and column travel in the location; the edges print them once.
+    throw malformed(msg, {
       ...(Number.isInteger(line) ? { line } : {}),
       ...(Number.isInteger(col) ? { column: col } : {}),
     });
@@ -562,10 +560,7 @@ export function parseComprobante(xml: string | Uint8Array): Comprobante {
   const illegal = illegalCharOffset(text);
   if (illegal >= 0) {
     const where = lineColumn(text, illegal);
-    throw malformed(
-      `${codePointLabel(text, illegal)} is not an XML character (line ${where.line}, column ${where.column})`,
-      where,
-    );
+    throw malformed(`${codePointLabel(text, illegal)} is not an XML character`, where);
   }
   const root = rootOf(text);
   checkRoot(root);

@@ -115,7 +115,7 @@ describe('error locations in broken text', () => {
       text: () => withLine(12, '99|13|'),
       code: 'LAYOUT_COMPUTED_MISMATCH',
       location: { line: 12, record: '99', field: 'lineas', column: 4 },
-      says: 'is "13" but the text gives "12"',
+      says: 'the text gives "13" but the lineCount of the text is "12"',
     },
     {
       name: 'a blank line',
