@@ -296,6 +296,7 @@ describe('a user-defined layout from a file (samples/layouts/mini)', () => {
       location: { line: 4, field: 'sumaImportes' },
       message: expect.stringContaining('the text gives "1160.01" but the sum of the text is "1160.00"'),
     });
+  });
 
   it('is the definition the README shows, and the README text is the sample text', () => {
     const readme = readFileSync(join(SAMPLES, 'README.md'), 'utf8');

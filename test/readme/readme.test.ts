@@ -65,20 +65,23 @@ describe('README', () => {
     expect(run.status, `${command}\n${run.stdout}\n${run.stderr}`).toBe(0);
   });
 
-  it.each(jsSnippets.map((b) => [b.line, b.code] as const))('library snippet at line %i prints what its comments say', (line, code) => {
-    const source = code.replaceAll("from 'cfdi-layout'", `from '${join(ROOT, 'dist/src/index.js')}'`);
-    const file = join(work, `snippet-${line}.mjs`);
-    writeFileSync(file, source);
-    const run = spawnSync(process.execPath, [file], { cwd: work, encoding: 'utf8' });
-    expect(run.status, run.stderr).toBe(0);
-    const expected = code
-      .split('\n')
-      .filter((l) => /^\s*console\.log\(/.test(l))
-      .map((l) => /\/\/ (.*)$/.exec(l)?.[1]);
-    const printed = run.stdout.trimEnd().split('\n');
-    expect(printed.length).toBe(expected.length);
-    expected.forEach((want, i) => {
-      if (want !== undefined) expect(printed[i]).toBe(want);
-    });
-  });
+  it.each(jsSnippets.map((b) => [b.line, b.code] as const))(
+    'library snippet at line %i prints what its comments say',
+    (line, code) => {
+      const source = code.replaceAll("from 'cfdi-layout'", `from '${join(ROOT, 'dist/src/index.js')}'`);
+      const file = join(work, `snippet-${line}.mjs`);
+      writeFileSync(file, source);
+      const run = spawnSync(process.execPath, [file], { cwd: work, encoding: 'utf8' });
+      expect(run.status, run.stderr).toBe(0);
+      const expected = code
+        .split('\n')
+        .filter((l) => /^\s*console\.log\(/.test(l))
+        .map((l) => /\/\/ (.*)$/.exec(l)?.[1]);
+      const printed = run.stdout.trimEnd().split('\n');
+      expect(printed.length).toBe(expected.length);
+      expected.forEach((want, i) => {
+        if (want !== undefined) expect(printed[i]).toBe(want);
+      });
+    },
+  );
 });
