@@ -10,6 +10,7 @@ import {
 import { validateLayoutText } from '../layouts/validate.js';
 import type { Comprobante } from '../model/comprobante.js';
 import { parseJsonExact, readComprobanteJson } from '../model/json.js';
+import { inSchemaOrder } from '../model/order.js';
 import { validateComprobante } from '../rules/index.js';
 import { completeComprobante } from '../taxes/complete.js';
 import { parseComprobante } from '../xml/parse.js';
@@ -157,7 +158,7 @@ export function writeDocument(
       case 'xml':
         return { text: renderComprobante(c, { pretty }), issues: [] };
       case 'json':
-        return { text: `${JSON.stringify(c, null, pretty ? 2 : undefined)}\n`, issues: [] };
+        return { text: `${JSON.stringify(inSchemaOrder(c), null, pretty ? 2 : undefined)}\n`, issues: [] };
       case 'layout': {
         const rendered = renderLayout(requireLayout(options.layout), c, {
           ...(options.parameters === undefined ? {} : { parameters: options.parameters }),
