@@ -66,10 +66,15 @@ function trasladoKey(impuesto: string, tipoFactor: string, tasaOCuota: string | 
   return `${impuesto}|${tipoFactor}|${tasa}`;
 }
 
+/** An attribute value as a message shows it: an empty one as `""`, so it cannot read as missing text. */
+function shown(value: string): string {
+  return value === '' ? '""' : value;
+}
+
 function describeGroup(impuesto: string, tipoFactor: string, tasaOCuota: string | undefined): string {
   return tipoFactor === EXENTO || tasaOCuota === undefined
-    ? `Impuesto ${impuesto}, TipoFactor ${tipoFactor}`
-    : `Impuesto ${impuesto}, TipoFactor ${tipoFactor}, TasaOCuota ${tasaOCuota}`;
+    ? `Impuesto ${shown(impuesto)}, TipoFactor ${shown(tipoFactor)}`
+    : `Impuesto ${shown(impuesto)}, TipoFactor ${shown(tipoFactor)}, TasaOCuota ${shown(tasaOCuota)}`;
 }
 
 function trasladoGroups(conceptos: readonly Concepto[]): Map<string, TrasladoGroup> {
