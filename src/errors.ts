@@ -34,6 +34,7 @@ export const ERROR_CODES = [
   'CONFIG_INVALID',
   'SALES_ROW_INVALID',
   'SALES_HEADER_INVALID',
+  'SALES_UNSORTED',
   'BUNDLE_FAILED',
   // senders and sandbox
   'SECRET_MISSING',

@@ -1,0 +1,399 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { basename, extname, join } from 'node:path';
+import type { Argv, CommandModule } from 'yargs';
+import { CfdiLayoutError } from '../../src/errors.js';
+import type { Issue } from '../../src/issues.js';
+import { parseJsonItems } from '../../src/senders/input.js';
+import { SECRET_ENV } from '../../src/senders/secret.js';
+import {
+  type AsyncRequest,
+  AsyncRequestSchema,
+  archivoFuenteFromText,
+  asyncDownloadOperation,
+  asyncStatusOperation,
+  asyncSubmitOperation,
+  createTralixClient,
+  downloadAsync,
+  expireTicket,
+  getAsyncStatus,
+  getTicketCfdis,
+  putTickets,
+  type Representacion,
+  submitAsync,
+  type TralixClient,
+  TralixTicketSchema,
+  ticketExpireOperation,
+  ticketGetOperation,
+  ticketPutOperation,
+  waitForAsync,
+} from '../../src/senders/tralix.js';
+import { runCommand, usage } from '../command.js';
+import { readInput, writeText } from '../io.js';
+import {
+  type BatchArgs,
+  batchResult,
+  clientOptions,
+  concurrencyOf,
+  credentialsFor,
+  dryRun,
+  journalFor,
+  outcomeResult,
+  printJson,
+  remapIndexes,
+  type SenderArgs,
+  withBatchOptions,
+  withSenderOptions,
+} from '../senders-options.js';
+
+/**
+ * A Tralix client for the tickets API (Basic auth required, seed 000) or the async API (its own
+ * host, seed 002; Basic auth sent only when configured, so a dry run does not invent it).
+ */
+async function tralixClient(
+  args: SenderArgs,
+  api: 'tralix' | 'tralix-async' = 'tralix',
+): Promise<TralixClient> {
+  const required =
+    api === 'tralix'
+      ? { key: SECRET_ENV.tralixKey, user: SECRET_ENV.tralixUser, password: SECRET_ENV.tralixPassword }
+      : { key: SECRET_ENV.tralixKey };
+  const credentials = await credentialsFor('tralix', required, args);
+  return createTralixClient(credentials, await clientOptions(api, args));
+}
+
+interface PutArgs extends BatchArgs {
+  file: string;
+}
+
+const putCommand = {
+  command: 'put <file>',
+  describe:
+    'PUT /{token}/tickets for each JSON line {fecha, insumo, monto, numeroTicket, sucursal} (- for stdin)',
+  builder: (y: Argv<SenderArgs>) =>
+    withBatchOptions(y).positional('file', {
+      type: 'string',
+      demandOption: true,
+    }) as unknown as Argv<PutArgs>,
+  handler: (args: PutArgs) =>
+    runCommand('tralix tickets put', args, async () => {
+      const parsed = parseJsonItems((await readInput(args.file)).toString('utf8'), TralixTicketSchema);
+      const concurrency = concurrencyOf(args);
+      const client = await tralixClient(args);
+      const tickets = parsed.items.map((i) => i.value);
+      if (args['dry-run'] === true)
+        return dryRun(
+          client.http,
+          tickets.map((t) => ticketPutOperation(client).request(t)),
+          args,
+          parsed.issues,
+        );
+      const journal = await journalFor(args, client.http);
+      try {
+        const report = await putTickets(client, tickets, { journal, concurrency });
+        return await batchResult(
+          'tralix tickets put',
+          remapIndexes(
+            report,
+            parsed.items.map((i) => i.index),
+          ),
+          client.http,
+          args,
+          parsed.issues,
+        );
+      } finally {
+        await journal?.close();
+      }
+    }),
+} satisfies CommandModule<SenderArgs, PutArgs>;
+
+interface GetArgs extends SenderArgs {
+  ticket?: string;
+  sucursal?: string;
+}
+
+const getCommand = {
+  command: 'get',
+  describe:
+    'GET /{keyEmpresa}/cfdis: CFDIs generated from tickets (200 list, 204 none, 400 not yet invoiced)',
+  builder: (y: Argv<SenderArgs>) =>
+    withSenderOptions(y).option('ticket', { type: 'string', describe: 'Ticket number' }).option('sucursal', {
+      type: 'string',
+      describe: 'Branch id ({idSucursal})',
+    }) as unknown as Argv<GetArgs>,
+  handler: (args: GetArgs) =>
+    runCommand('tralix tickets get', args, async () => {
+      const client = await tralixClient(args);
+      const query = { ticket: args.ticket, sucursal: args.sucursal };
+      if (args['dry-run'] === true)
+        return dryRun(client.http, [ticketGetOperation(client).request(query)], args);
+      return outcomeResult(await getTicketCfdis(client, query), client.http, args, (r) =>
+        printJson(r, client.http),
+      );
+    }),
+} satisfies CommandModule<SenderArgs, GetArgs>;
+
+interface ExpireArgs extends SenderArgs {
+  ticket: string;
+  sucursal: string;
+}
+
+const expireCommand = {
+  command: 'expire',
+  describe: 'PUT /{keyEmpresa}/expired: the ticket can no longer be self-invoiced',
+  builder: (y: Argv<SenderArgs>) =>
+    withSenderOptions(y)
+      .option('ticket', { type: 'string', demandOption: true, describe: 'Ticket number (noTicket)' })
+      .option('sucursal', {
+        type: 'string',
+        demandOption: true,
+        describe: 'Branch id',
+      }) as unknown as Argv<ExpireArgs>,
+  handler: (args: ExpireArgs) =>
+    runCommand('tralix tickets expire', args, async () => {
+      const client = await tralixClient(args);
+      const expiry = { noTicket: String(args.ticket), sucursal: String(args.sucursal) };
+      if (args['dry-run'] === true)
+        return dryRun(client.http, [ticketExpireOperation(client).request(expiry)], args);
+      return outcomeResult(await expireTicket(client, expiry), client.http, args, (r) =>
+        writeText(process.stdout, `${r.message}\n`),
+      );
+    }),
+} satisfies CommandModule<SenderArgs, ExpireArgs>;
+
+const ticketsCommand = {
+  command: 'tickets',
+  describe: 'Portal de Autofacturación tickets: put, get, expire (seed 000)',
+  builder: (y: Argv<SenderArgs>) =>
+    y
+      .command(putCommand)
+      .command(getCommand)
+      .command(expireCommand)
+      .demandCommand(1, 'Name a tickets command: put, get or expire.'),
+  handler: () => undefined,
+} satisfies CommandModule<SenderArgs, SenderArgs>;
+
+interface SubmitArgs extends BatchArgs {
+  files: string[];
+  'id-tipo-cfd'?: string;
+  'id-sucursal'?: string;
+  wait?: boolean;
+  'wait-timeout': number;
+  'poll-interval': number;
+}
+
+/** Reads submit inputs: `.txt` files are one layout each (with the ids from options), others JSON lines of bodies. */
+async function readAsyncRequests(
+  args: SubmitArgs,
+): Promise<{ requests: Array<{ index: number; value: AsyncRequest }>; issues: Issue[] }> {
+  const requests: Array<{ index: number; value: AsyncRequest }> = [];
+  const issues: Issue[] = [];
+  let next = 0;
+  for (const file of args.files) {
+    const text = (await readInput(file)).toString('utf8');
+    if (extname(file).toLowerCase() === '.txt') {
+      const idTipoCfd = args['id-tipo-cfd'];
+      const idSucursal = args['id-sucursal'];
+      if (idTipoCfd === undefined || idSucursal === undefined)
+        throw usage(`${file} is a layout: pass --id-tipo-cfd and --id-sucursal`);
+      requests.push({
+        index: next++,
+        value: { idTipoCfd, idSucursal, archivoFuente: archivoFuenteFromText(text) },
+      });
+      continue;
+    }
+    const parsed = parseJsonItems(text, AsyncRequestSchema);
+    const base = next;
+    for (const item of parsed.items) requests.push({ index: base + item.index, value: item.value });
+    for (const issue of parsed.issues)
+      issues.push({
+        ...issue,
+        path: [base + Number(issue.path[0]), ...issue.path.slice(1)],
+        message: `${basename(file)}: ${issue.message}`,
+      });
+    next =
+      base +
+      Math.max(
+        0,
+        ...parsed.items.map((i) => i.index + 1),
+        ...parsed.issues.map((i) => Number(i.path[0]) + 1),
+      );
+  }
+  return { requests, issues };
+}
+
+const submitCommand = {
+  command: 'submit <files..>',
+  describe:
+    'PUT /{keyEmpresa}/cfdisAsync: JSON lines of {idTipoCfd, idSucursal, archivoFuente}, or .txt layouts with --id-tipo-cfd --id-sucursal',
+  builder: (y: Argv<SenderArgs>) =>
+    withBatchOptions(y)
+      .positional('files', { type: 'string', array: true, demandOption: true })
+      .option('id-tipo-cfd', { type: 'string', describe: 'idTipoCfd (encrypted) for .txt layouts' })
+      .option('id-sucursal', { type: 'string', describe: 'idSucursal (encrypted) for .txt layouts' })
+      .option('wait', {
+        type: 'boolean',
+        describe: 'Poll each request until it is stamped (200), refused (400) or unknown (404)',
+      })
+      .option('wait-timeout', {
+        type: 'number',
+        default: 300,
+        describe: 'Seconds to keep polling each request',
+      })
+      .option('poll-interval', {
+        type: 'number',
+        default: 1000,
+        describe: 'First pause between polls in ms (grows 1.5x up to 15 s)',
+      }) as unknown as Argv<SubmitArgs>,
+  handler: (args: SubmitArgs) =>
+    runCommand('tralix async submit', args, async () => {
+      const { requests, issues } = await readAsyncRequests(args);
+      const concurrency = concurrencyOf(args);
+      const client = await tralixClient(args, 'tralix-async');
+      if (args['dry-run'] === true)
+        return dryRun(
+          client.http,
+          requests.map((r) => asyncSubmitOperation(client).request(r.value)),
+          args,
+          issues,
+        );
+      const journal = await journalFor(args, client.http);
+      try {
+        const wait =
+          args.wait === true
+            ? { timeoutMs: args['wait-timeout'] * 1000, intervalMs: args['poll-interval'] }
+            : undefined;
+        const report = await submitAsync(
+          client,
+          requests.map((r) => r.value),
+          { journal, concurrency, resendUnknown: args['resend-unknown'] === true, wait },
+        );
+        return await batchResult(
+          'tralix async submit',
+          remapIndexes(
+            report,
+            requests.map((r) => r.index),
+          ),
+          client.http,
+          args,
+          issues,
+        );
+      } finally {
+        await journal?.close();
+      }
+    }),
+} satisfies CommandModule<SenderArgs, SubmitArgs>;
+
+interface StatusArgs extends SenderArgs {
+  id: string;
+  wait?: boolean;
+  'wait-timeout': number;
+  'poll-interval': number;
+}
+
+const statusCommand = {
+  command: 'status <id>',
+  describe: 'GET /{keyEmpresa}/cfdis/{idPeticion}: 202 EN_PROCESO, 200 stamped, 400 errors, 404 unknown',
+  builder: (y: Argv<SenderArgs>) =>
+    withSenderOptions(y)
+      .positional('id', { type: 'string', demandOption: true, describe: 'idPeticion' })
+      .option('wait', { type: 'boolean', describe: 'Poll with growing pauses until 200, 400 or 404' })
+      .option('wait-timeout', { type: 'number', default: 300, describe: 'Seconds to keep polling' })
+      .option('poll-interval', {
+        type: 'number',
+        default: 1000,
+        describe: 'First pause between polls in ms',
+      }) as unknown as Argv<StatusArgs>,
+  handler: (args: StatusArgs) =>
+    runCommand('tralix async status', args, async () => {
+      const client = await tralixClient(args, 'tralix-async');
+      const id = String(args.id);
+      if (args['dry-run'] === true)
+        return dryRun(client.http, [asyncStatusOperation(client).request(id)], args);
+      const outcome =
+        args.wait === true
+          ? await waitForAsync(client, id, {
+              timeoutMs: args['wait-timeout'] * 1000,
+              intervalMs: args['poll-interval'],
+            })
+          : await getAsyncStatus(client, id);
+      return outcomeResult(outcome, client.http, args, (r) => printJson(r, client.http));
+    }),
+} satisfies CommandModule<SenderArgs, StatusArgs>;
+
+interface DownloadArgs extends SenderArgs {
+  uuid: string;
+  representacion: Representacion;
+  out: string;
+}
+
+const downloadCommand = {
+  command: 'download',
+  describe: 'GET /{keyEmpresa}/descargasCfdiAsync: the XML, the PDF, or a ZIP with both (XML_PDF)',
+  builder: (y: Argv<SenderArgs>) =>
+    withSenderOptions(y)
+      .option('uuid', { type: 'string', demandOption: true })
+      .option('representacion', { choices: ['XML', 'PDF', 'XML_PDF'] as const, default: 'XML_PDF' as const })
+      .option('out', {
+        type: 'string',
+        default: '.',
+        describe: 'Folder to write the file to',
+      }) as unknown as Argv<DownloadArgs>,
+  handler: (args: DownloadArgs) =>
+    runCommand('tralix async download', args, async () => {
+      const client = await tralixClient(args, 'tralix-async');
+      const query = { uuid: String(args.uuid), representacion: args.representacion };
+      if (args['dry-run'] === true)
+        return dryRun(client.http, [asyncDownloadOperation(client).request(query)], args);
+      const outcome = await downloadAsync(client, query);
+      let written: string | undefined;
+      if (outcome.result !== undefined) {
+        written = join(args.out, outcome.result.filename);
+        try {
+          await mkdir(args.out, { recursive: true });
+          await writeFile(written, outcome.result.data);
+        } catch (err) {
+          throw new CfdiLayoutError(
+            'IO',
+            `cannot write ${written}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`,
+            { cause: err },
+          );
+        }
+      }
+      return outcomeResult(
+        outcome,
+        client.http,
+        args,
+        () => writeText(process.stdout, `${written}\n`),
+        (r) => ({
+          path: written,
+          filename: r.filename,
+          contentType: r.contentType,
+          bytes: r.data.byteLength,
+        }),
+      );
+    }),
+} satisfies CommandModule<SenderArgs, DownloadArgs>;
+
+const asyncCommand = {
+  command: 'async',
+  describe: 'CFDI async API: submit, status, download (seed 002)',
+  builder: (y: Argv<SenderArgs>) =>
+    y
+      .command(submitCommand)
+      .command(statusCommand)
+      .command(downloadCommand)
+      .demandCommand(1, 'Name an async command: submit, status or download.'),
+  handler: () => undefined,
+} satisfies CommandModule<SenderArgs, SenderArgs>;
+
+/** `cfdi-layout tralix tickets|async …`: Tralix autofacturación tickets and CFDI async requests. */
+export const tralixCommand = {
+  command: 'tralix',
+  describe: 'Tralix senders: tickets put|get|expire, async submit|status|download',
+  builder: (y: Argv<SenderArgs>) =>
+    y
+      .command(ticketsCommand)
+      .command(asyncCommand)
+      .demandCommand(1, 'Name a Tralix command: tickets or async.'),
+  handler: () => undefined,
+} satisfies CommandModule<SenderArgs, SenderArgs>;

@@ -1,0 +1,252 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { LAYOUTS, renderLayout } from '../../src/layouts/index.js';
+import type { Sandbox } from '../../src/sandbox/index.js';
+import { SANDBOX_RECEPTOR, ticketComprobante } from '../../src/sandbox/stamp.js';
+import { readZip } from '../../src/sandbox/zip-read.js';
+import { openJournal } from '../../src/senders/journal.js';
+import { Secret } from '../../src/senders/secret.js';
+import {
+  createTralixClient,
+  downloadAsync,
+  expireTicket,
+  getAsyncStatus,
+  getTicketCfdis,
+  putTickets,
+  submitAsync,
+  TralixTicketSchema,
+  waitForAsync,
+} from '../../src/senders/tralix.js';
+import { FAST, sandbox, ticket, tralixClient } from './helpers.js';
+
+let sb: Sandbox | undefined;
+afterEach(async () => {
+  await sb?.close();
+  sb = undefined;
+});
+
+const tickets = (n: number) => Array.from({ length: n }, (_, i) => TralixTicketSchema.parse(ticket(i)));
+
+function archivoFuente(numeroTicket: string, monto = '116.00'): string {
+  const rendered = renderLayout(
+    LAYOUTS['tralix-40'],
+    ticketComprobante({ numeroTicket, monto }, SANDBOX_RECEPTOR, '2025-03-27T10:00:00'),
+  );
+  expect(rendered.issues).toEqual([]);
+  return rendered.text;
+}
+
+const fastWait = { intervalMs: 1, maxIntervalMs: 2, timeoutMs: 5_000 };
+
+describe('Tralix tickets (seed 000) against the sandbox', () => {
+  it('stores, answers "aun no genera cfdi", then the CFDI once self-invoiced, and expires', async () => {
+    sb = await sandbox();
+    const client = tralixClient(sb);
+    const report = await putTickets(client, tickets(3));
+    expect(report.counts.stored).toBe(3);
+    expect(report.outcomes[0]?.result?.message).toBe('se guardo correctamente');
+    expect(sb.state.tralix.tickets['S1/T0']?.monto).toBe('100.16');
+
+    const none = await getTicketCfdis(client);
+    expect(none).toMatchObject({
+      status: 'answered',
+      result: { cfdis: [], message: 'No hay cfdi generados' },
+    });
+    const pending = await getTicketCfdis(client, { ticket: 'T1', sucursal: 'S1' });
+    expect(pending.result).toMatchObject({
+      pending: true,
+      message: 'Ticket numero:T1 , sucursal: S1, aun no genera cfdi',
+    });
+
+    const invoiced = await fetch(`${sb.url}/__sandbox/tralix/autofacturar`, {
+      method: 'POST',
+      body: JSON.stringify({ numeroTicket: 'T1', sucursal: 'S1' }),
+    });
+    expect(invoiced.status).toBe(200);
+    const got = await getTicketCfdis(client, { ticket: 'T1', sucursal: 'S1' });
+    expect(got.status).toBe('answered');
+    expect(got.result?.cfdis[0]).toMatchObject({
+      status: 'ALMACENADO',
+      noTicket: 'T1',
+      monto: '101.160000',
+      idSucursal: 'S1',
+    });
+
+    expect((await expireTicket(client, { noTicket: 'T2', sucursal: 'S1' })).result?.message).toBe(
+      'Se expiro no_ticket: T2 sucursal : S1',
+    );
+    const missing = await expireTicket(client, { noTicket: 'T9', sucursal: 'S1' });
+    expect(missing).toMatchObject({
+      status: 'refused',
+      issues: [{ message: 'Ticket numero: T9, sucursal: S1, no existe' }],
+    });
+    const selfAfterExpiry = await fetch(`${sb.url}/__sandbox/tralix/autofacturar`, {
+      method: 'POST',
+      body: JSON.stringify({ numeroTicket: 'T2', sucursal: 'S1' }),
+    });
+    expect(selfAfterExpiry.status).toBe(409);
+  });
+
+  it('refuses a bad ticket number and an unknown keyEmpresa with the seed texts', async () => {
+    sb = await sandbox();
+    const bad = await putTickets(tralixClient(sb), [
+      { ...TralixTicketSchema.parse(ticket(1)), numeroTicket: 'no válido!' },
+    ]);
+    expect(bad.outcomes[0]).toMatchObject({
+      status: 'refused',
+      issues: [{ message: 'El no. de ticket no contiene el formato correcto.' }],
+    });
+    const wrongKey = createTralixClient(
+      { key: new Secret('nope'), user: new Secret('tepox'), password: new Secret('tepox') },
+      { ...FAST, baseUrl: sb.urls.tralix },
+    );
+    const denied = await getTicketCfdis(wrongKey);
+    expect(denied).toMatchObject({ status: 'refused', issues: [{ message: 'No existe la keyEmpresa' }] });
+  });
+
+  it('stores every ticket exactly once through 500s, lost answers, dropped connections and 429s', async () => {
+    sb = await sandbox({ failRate: 0.4, seed: 7 });
+    const client = tralixClient(sb, {
+      retry: { maxAttempts: 12, baseDelayMs: 1, maxDelayMs: 4, maxRetryAfterMs: 5 },
+    });
+    const report = await putTickets(client, tickets(40), { concurrency: 8 });
+    expect(report.counts.stored).toBe(40);
+    expect(Object.keys(sb.state.tralix.tickets)).toHaveLength(40);
+    expect(Object.values(sb.state.stats.faults).reduce((a, b) => a + b, 0)).toBeGreaterThan(5);
+    expect(report.outcomes.some((o) => o.attempts > 1)).toBe(true);
+  });
+
+  it('resumes from a journal without resending what was stored', async () => {
+    sb = await sandbox();
+    const path = join(mkdtempSync(join(tmpdir(), 'tralix-')), 'journal.jsonl');
+    const client = tralixClient(sb);
+    let journal = await openJournal(path);
+    await putTickets(client, tickets(5).slice(0, 3), { journal });
+    await journal.close();
+    journal = await openJournal(path);
+    const rerun = await putTickets(client, tickets(5), { journal });
+    await journal.close();
+    expect(rerun.counts).toMatchObject({ stored: 5, resumed: 3 });
+    expect(Object.values(sb.state.tralix.tickets).map((t) => t.puts)).toEqual([1, 1, 1, 1, 1]);
+  });
+});
+
+describe('Tralix CFDI async (seed 002) against the sandbox', () => {
+  it('passes through EN_PROCESO, with and without uuid, then 200', async () => {
+    sb = await sandbox({ asyncPolls: 2 });
+    const client = tralixClient(sb);
+    const report = await submitAsync(client, [
+      {
+        idTipoCfd: 'd18bb0158356449c31e72cb69e642b31',
+        idSucursal: '6ac9a2c315480d5cc5534c7e58caee5a',
+        archivoFuente: archivoFuente('A1'),
+      },
+    ]);
+    const idPeticion = report.outcomes[0]?.result?.idPeticion ?? '';
+    expect(idPeticion).toMatch(/^[0-9a-f]{32}$/);
+    const first = await getAsyncStatus(client, idPeticion);
+    expect(first.result).toEqual({ idPeticion, state: 'EN_PROCESO' });
+    const second = await getAsyncStatus(client, idPeticion);
+    expect(second.result?.state).toBe('EN_PROCESO');
+    expect(second.result?.uuid).toMatch(/^[0-9A-F-]{36}$/);
+    const done = await getAsyncStatus(client, idPeticion);
+    expect(done.result).toMatchObject({
+      state: 'ALMACENADO',
+      uuid: second.result?.uuid,
+      cfdi: { status: 'ALMACENADO', monto: '116.000000', subtotal: '100.000000' },
+    });
+    expect(done.result?.cfdi?.xmlDownload).toMatch(
+      /^\/b391655ac2242d85ddd36d37b482259b1b7dfc1c\/descargasCfdiAsync\?idCfdi=[0-9a-f]{32}&produccion=true&representacion=XML$/,
+    );
+
+    const uuid = done.result?.uuid ?? '';
+    const xml = await downloadAsync(client, { uuid, representacion: 'XML' });
+    const text = Buffer.from(xml.result?.data ?? []).toString('utf8');
+    expect(text).toContain('SelloSAT="SANDBOX-NO-FISCAL"');
+    expect(text).toContain(`UUID="${uuid}"`);
+    const pdf = await downloadAsync(client, { uuid, representacion: 'PDF' });
+    expect(
+      Buffer.from(pdf.result?.data ?? [])
+        .subarray(0, 5)
+        .toString(),
+    ).toBe('%PDF-');
+    const zip = await downloadAsync(client, { uuid, representacion: 'XML_PDF' });
+    expect(readZip(zip.result?.data ?? new Uint8Array()).map((e) => e.name)).toEqual([
+      `${uuid}.xml`,
+      `${uuid}.pdf`,
+    ]);
+    expect(
+      (await downloadAsync(client, { uuid: '00000000-0000-0000-0000-000000000000', representacion: 'XML' }))
+        .status,
+    ).toBe('refused');
+  });
+
+  it('completes an invalid archivoFuente with 400 and the validator issues in the seed format', async () => {
+    sb = await sandbox({ asyncPolls: 1 });
+    const client = tralixClient(sb);
+    const wrongTotal = archivoFuente('A2').replace('|116.00|I|', '|117.00|I|');
+    const report = await submitAsync(
+      client,
+      [{ idTipoCfd: 't', idSucursal: 's', archivoFuente: wrongTotal }],
+      { wait: fastWait },
+    );
+    const outcome = report.outcomes[0];
+    expect(outcome?.status).toBe('refused');
+    expect(outcome?.issues[0]?.code).toBe('CFDI40119');
+    const record = Object.values(sb.state.tralix.async)[0];
+    expect(record?.errors?.[0]).toMatch(/^Error CFDI40119\n.*\.\. :\n Código de error: CFDI40119$/s);
+    expect((await getAsyncStatus(client, 'f'.repeat(32))).result?.state).toBe('DOCUMENTO_NO_ENCONTRADO');
+  });
+
+  it('waits with backoff until stamped', async () => {
+    sb = await sandbox({ asyncPolls: 3 });
+    const client = tralixClient(sb);
+    const report = await submitAsync(
+      client,
+      [{ idTipoCfd: 't', idSucursal: 's', archivoFuente: archivoFuente('A3') }],
+      { wait: fastWait },
+    );
+    expect(report.outcomes[0]).toMatchObject({
+      status: 'stored',
+      result: { status: { state: 'ALMACENADO' } },
+    });
+    const waited = await waitForAsync(client, report.outcomes[0]?.result?.idPeticion ?? '', fastWait);
+    expect(waited.result?.state).toBe('ALMACENADO');
+  });
+
+  it('never resends a request whose answer was lost: it ends unknown and the sandbox holds one request', async () => {
+    sb = await sandbox({ failRate: 1, faults: ['lost'] });
+    const path = join(mkdtempSync(join(tmpdir(), 'async-')), 'journal.jsonl');
+    const client = tralixClient(sb);
+    const body = { idTipoCfd: 't', idSucursal: 's', archivoFuente: archivoFuente('A4') };
+    let journal = await openJournal(path);
+    const report = await submitAsync(client, [body], { journal });
+    await journal.close();
+    expect(report.outcomes[0]?.status).toBe('unknown');
+    expect(report.outcomes[0]?.issues[0]?.code).toBe('SENDER_OUTCOME_UNKNOWN');
+    expect(Object.keys(sb.state.tralix.async)).toHaveLength(1);
+
+    journal = await openJournal(path);
+    const rerun = await submitAsync(client, [body], { journal });
+    await journal.close();
+    expect(rerun.outcomes[0]).toMatchObject({ status: 'unknown', resumed: true });
+    expect(Object.keys(sb.state.tralix.async)).toHaveLength(1);
+  });
+
+  it('repeats a submit refused with 429 (nothing was done)', async () => {
+    sb = await sandbox({ failRate: 0.5, faults: ['429'], seed: 3 });
+    const client = tralixClient(sb, {
+      retry: { maxAttempts: 10, baseDelayMs: 1, maxDelayMs: 2, maxRetryAfterMs: 2 },
+    });
+    const bodies = Array.from({ length: 6 }, (_, i) => ({
+      idTipoCfd: 't',
+      idSucursal: 's',
+      archivoFuente: archivoFuente(`B${i}`),
+    }));
+    const report = await submitAsync(client, bodies);
+    expect(report.counts.stored).toBe(6);
+    expect(Object.keys(sb.state.tralix.async)).toHaveLength(6);
+  });
+});
