@@ -153,3 +153,6 @@ export { type ImporteConLetraOptions, importeConLetra, numeroALetras } from './t
 // xml
 export { parseComprobante } from './xml/parse.js';
 export { type RenderComprobanteOptions, renderComprobante } from './xml/render.js';
+
+// sandbox: the provider emulators, in-process
+export { DEFAULT_SANDBOX_CREDENTIALS, type Sandbox, type SandboxOptions, startSandbox } from './sandbox/index.js';
