@@ -55,14 +55,16 @@ describe('README', () => {
     expect(jsSnippets.length).toBeGreaterThanOrEqual(2);
   });
 
+  // A trailing `# exit N` says what a command should exit with (a sample with broken rows exits 1).
   it.each(shellCommands.map((c) => [c.line, c.text] as const))('line %i: %s', (_line, command) => {
+    const expected = Number(/#\s*exit (\d)\b/.exec(command)?.[1] ?? 0);
     const run = spawnSync('sh', ['-c', command], {
       cwd: work,
       env: { ...process.env, PATH: `${join(work, 'bin')}:${process.env.PATH ?? ''}` },
       encoding: 'utf8',
     });
     expect(run.stderr.includes('    at '), `no stack trace: ${run.stderr}`).toBe(false);
-    expect(run.status, `${command}\n${run.stdout}\n${run.stderr}`).toBe(0);
+    expect(run.status, `${command}\n${run.stdout}\n${run.stderr}`).toBe(expected);
   });
 
   it.each(jsSnippets.map((b) => [b.line, b.code] as const))(
