@@ -170,6 +170,20 @@ export async function journalFor(args: BatchArgs, http: HttpClient): Promise<Jou
   return args.journal === undefined ? undefined : openJournal(args.journal, { redact: http.redact });
 }
 
+/** Keeps the batch's journal (when --journal is given) open while `send` runs, closing it even on failure. */
+export async function withJournal<T>(
+  args: BatchArgs,
+  http: HttpClient,
+  send: (journal: Journal | undefined) => Promise<T>,
+): Promise<T> {
+  const journal = await journalFor(args, http);
+  try {
+    return await send(journal);
+  } finally {
+    await journal?.close();
+  }
+}
+
 /** Checks --concurrency. */
 export function concurrencyOf(args: BatchArgs): number {
   const value = args.concurrency ?? 4;

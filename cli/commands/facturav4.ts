@@ -42,12 +42,12 @@ import {
   concurrencyOf,
   credentialsFor,
   dryRun,
-  journalFor,
   outcomeResult,
   printJson,
   remapIndexes,
   type SenderArgs,
   withBatchOptions,
+  withJournal,
   withSenderOptions,
 } from '../senders-options.js';
 
@@ -93,26 +93,23 @@ const createCommand = {
           args,
           parsed.issues,
         );
-      const journal = await journalFor(args, client.http);
-      try {
-        const report = await createOrders(client, orders, {
+      const report = await withJournal(args, client.http, async (journal) => {
+        return createOrders(client, orders, {
           journal,
           concurrency,
           chunkSize: args['chunk-size'],
         });
-        return await batchResult(
-          'facturav4 orders create',
-          remapIndexes(
-            report,
-            parsed.items.map((i) => i.index),
-          ),
-          client.http,
-          args,
-          parsed.issues,
-        );
-      } finally {
-        await journal?.close();
-      }
+      });
+      return await batchResult(
+        'facturav4 orders create',
+        remapIndexes(
+          report,
+          parsed.items.map((i) => i.index),
+        ),
+        client.http,
+        args,
+        parsed.issues,
+      );
     }),
 } satisfies CommandModule<SenderArgs, CreateArgs>;
 
@@ -248,26 +245,23 @@ const updateCommand = {
             args,
             parsed.issues,
           );
-        const journal = await journalFor(args, client.http);
-        try {
-          const report = await updateOrders(client, updates, {
+        const report = await withJournal(args, client.http, async (journal) => {
+          return updateOrders(client, updates, {
             journal,
             concurrency,
             chunkSize: args['chunk-size'],
           });
-          return await batchResult(
-            'facturav4 orders update',
-            remapIndexes(
-              report,
-              parsed.items.map((i) => i.index),
-            ),
-            client.http,
-            args,
-            parsed.issues,
-          );
-        } finally {
-          await journal?.close();
-        }
+        });
+        return await batchResult(
+          'facturav4 orders update',
+          remapIndexes(
+            report,
+            parsed.items.map((i) => i.index),
+          ),
+          client.http,
+          args,
+          parsed.issues,
+        );
       }
       const target: OrderTarget = args.id !== undefined ? { id: args.id } : { folio: String(args.folio) };
       const changes = changesOf(args);

@@ -17,12 +17,14 @@ import {
   fileOperation,
   type MotivoCancelacion,
   masivoOperation,
+  type PreCfdi,
   sucursalesOperation,
   type TimbradoResult,
   timbrar,
   timbrarMasivo,
   timbrarOperation,
   usuarioOperation,
+  type ZipFile,
 } from '../../src/senders/facture.js';
 import { type Operation, type Outcome, perform } from '../../src/senders/outcome.js';
 import { SECRET_ENV } from '../../src/senders/secret.js';
@@ -36,11 +38,11 @@ import {
   concurrencyOf,
   credentialsFor,
   dryRun,
-  journalFor,
   outcomeResult,
   printJson,
   type SenderArgs,
   withBatchOptions,
+  withJournal,
   withSenderOptions,
 } from '../senders-options.js';
 
@@ -131,7 +133,7 @@ const timbrarCommand = {
       }) as unknown as Argv<TimbrarArgs>,
   handler: (args: TimbrarArgs) =>
     runCommand('facture timbrar', args, async () => {
-      const documents = [];
+      const documents: PreCfdi[] = [];
       for (const file of args.files)
         documents.push({ name: basename(file), xml: (await readInput(file)).toString('utf8') });
       const concurrency = concurrencyOf(args);
@@ -146,9 +148,8 @@ const timbrarCommand = {
       const out = args.out;
       if (out === undefined)
         throw usage('--out DIR is required: the stamped XML is written there as <UUID>.xml');
-      const journal = await journalFor(args, client.http);
-      try {
-        const report = await timbrar(client, documents, {
+      const report = await withJournal(args, client.http, async (journal) => {
+        return timbrar(client, documents, {
           ...options,
           journal,
           concurrency,
@@ -159,13 +160,11 @@ const timbrarCommand = {
             if (stamped !== undefined) await writeOutput(join(out, `${stamped.uuid}.xml`), stamped.xml);
           },
         });
-        return await batchResult('facture timbrar', report, client.http, args, [], (r) => {
-          const stamped = r as TimbradoResult;
-          return { file: stamped.name, uuid: stamped.uuid, path: join(out, `${stamped.uuid}.xml`) };
-        });
-      } finally {
-        await journal?.close();
-      }
+      });
+      return await batchResult('facture timbrar', report, client.http, args, [], (r) => {
+        const stamped = r as TimbradoResult;
+        return { file: stamped.name, uuid: stamped.uuid, path: join(out, `${stamped.uuid}.xml`) };
+      });
     }),
 } satisfies CommandModule<SenderArgs, TimbrarArgs>;
 
@@ -183,7 +182,7 @@ const masivoCommand = {
       }) as unknown as Argv<TimbrarArgs>,
   handler: (args: TimbrarArgs) =>
     runCommand('facture masivo', args, async () => {
-      const zips = [];
+      const zips: ZipFile[] = [];
       for (const file of args.files)
         zips.push({ name: basename(file), data: new Uint8Array(await readInput(file)) });
       const concurrency = concurrencyOf(args);
@@ -195,18 +194,15 @@ const masivoCommand = {
           zips.map((z) => masivoOperation(client, options).request(z)),
           args,
         );
-      const journal = await journalFor(args, client.http);
-      try {
-        const report = await timbrarMasivo(client, zips, {
+      const report = await withJournal(args, client.http, async (journal) => {
+        return timbrarMasivo(client, zips, {
           ...options,
           journal,
           concurrency,
           resendUnknown: args['resend-unknown'] === true,
         });
-        return await batchResult('facture masivo', report, client.http, args);
-      } finally {
-        await journal?.close();
-      }
+      });
+      return await batchResult('facture masivo', report, client.http, args);
     }),
 } satisfies CommandModule<SenderArgs, TimbrarArgs>;
 

@@ -36,12 +36,12 @@ import {
   concurrencyOf,
   credentialsFor,
   dryRun,
-  journalFor,
   outcomeResult,
   printJson,
   remapIndexes,
   type SenderArgs,
   withBatchOptions,
+  withJournal,
   withSenderOptions,
 } from '../senders-options.js';
 
@@ -87,22 +87,19 @@ const putCommand = {
           args,
           parsed.issues,
         );
-      const journal = await journalFor(args, client.http);
-      try {
-        const report = await putTickets(client, tickets, { journal, concurrency });
-        return await batchResult(
-          'tralix tickets put',
-          remapIndexes(
-            report,
-            parsed.items.map((i) => i.index),
-          ),
-          client.http,
-          args,
-          parsed.issues,
-        );
-      } finally {
-        await journal?.close();
-      }
+      const report = await withJournal(args, client.http, async (journal) => {
+        return putTickets(client, tickets, { journal, concurrency });
+      });
+      return await batchResult(
+        'tralix tickets put',
+        remapIndexes(
+          report,
+          parsed.items.map((i) => i.index),
+        ),
+        client.http,
+        args,
+        parsed.issues,
+      );
     }),
 } satisfies CommandModule<SenderArgs, PutArgs>;
 
@@ -256,30 +253,27 @@ const submitCommand = {
           args,
           issues,
         );
-      const journal = await journalFor(args, client.http);
-      try {
+      const report = await withJournal(args, client.http, async (journal) => {
         const wait =
           args.wait === true
             ? { timeoutMs: args['wait-timeout'] * 1000, intervalMs: args['poll-interval'] }
             : undefined;
-        const report = await submitAsync(
+        return submitAsync(
           client,
           requests.map((r) => r.value),
           { journal, concurrency, resendUnknown: args['resend-unknown'] === true, wait },
         );
-        return await batchResult(
-          'tralix async submit',
-          remapIndexes(
-            report,
-            requests.map((r) => r.index),
-          ),
-          client.http,
-          args,
-          issues,
-        );
-      } finally {
-        await journal?.close();
-      }
+      });
+      return await batchResult(
+        'tralix async submit',
+        remapIndexes(
+          report,
+          requests.map((r) => r.index),
+        ),
+        client.http,
+        args,
+        issues,
+      );
     }),
 } satisfies CommandModule<SenderArgs, SubmitArgs>;
 
