@@ -73,80 +73,20 @@ mkdirSync(join(ROOT, OUT), { recursive: true });
 
 process.stdout.write('== 1. Sales export → what each provider accepts\n');
 const common = ['--config', CONFIG, '--no-progress'];
-await cli(
-  [
-    'build',
-    SALES,
-    '--to',
-    'tralix-tickets',
-    '--out',
-    `${OUT}/tralix-tickets.jsonl`,
-    '--rejects',
-    `${OUT}/rejects.jsonl`,
-    ...common,
-  ],
-  { expect: [1] },
-);
-await cli(
-  [
-    'build',
-    SALES,
-    '--to',
-    'orders',
-    '--out',
-    `${OUT}/orders.json`,
-    '--rejects',
-    `${OUT}/rejects-orders.jsonl`,
-    ...common,
-  ],
-  { expect: [1] },
-);
-await cli(
-  [
-    'build',
-    SALES,
-    '--to',
-    'tralix-async',
-    '--out',
-    `${OUT}/tralix-async.jsonl`,
-    '--rejects',
-    `${OUT}/rejects-async.jsonl`,
-    ...common,
-  ],
-  { expect: [1] },
-);
-await cli(
-  [
-    'build',
-    SALES,
-    '--to',
-    'layout',
-    '--out',
-    `${OUT}/layouts`,
-    '--rejects',
-    `${OUT}/rejects-layout.jsonl`,
-    ...common,
-  ],
-  { expect: [1] },
-);
-await cli(
-  ['build', SALES, '--to', 'xml', '--out', `${OUT}/xml`, '--rejects', `${OUT}/rejects-xml.jsonl`, ...common],
-  { expect: [1] },
-);
-await cli(
-  [
-    'build',
-    SALES,
-    '--to',
-    'zip',
-    '--out',
-    `${OUT}/timbrado-masivo.zip`,
-    '--rejects',
-    `${OUT}/rejects-zip.jsonl`,
-    ...common,
-  ],
-  { expect: [1] },
-);
+// The sample export holds three deliberately broken rows: each build exits 1 and lists them.
+for (const [target, out] of [
+  ['tralix-tickets', 'tralix-tickets.jsonl'],
+  ['orders', 'orders.json'],
+  ['tralix-async', 'tralix-async.jsonl'],
+  ['layout', 'layouts'],
+  ['xml', 'xml'],
+  ['zip', 'timbrado-masivo.zip'],
+]) {
+  const rejects = `${OUT}/rejects-${target}.jsonl`;
+  await cli(['build', SALES, '--to', target, '--out', `${OUT}/${out}`, '--rejects', rejects, ...common], {
+    expect: [1],
+  });
+}
 await cli(
   [
     'global',
@@ -287,7 +227,7 @@ try {
   );
   process.stdout.write('\n== What landed\n');
   process.stdout.write(
-    `  tickets built: ${count(`${OUT}/tralix-tickets.jsonl`)}, rows rejected: ${count(`${OUT}/rejects.jsonl`)} tickets (see ${OUT}/rejects.jsonl)\n`,
+    `  tickets built: ${count(`${OUT}/tralix-tickets.jsonl`)}, tickets rejected: ${count(`${OUT}/rejects-tralix-tickets.jsonl`)} (see ${OUT}/rejects-tralix-tickets.jsonl)\n`,
   );
   process.stdout.write(
     `  Tralix tickets stored: ${Object.keys(s.tralix.tickets).length} (sent twice, stored once: the journal)\n`,
