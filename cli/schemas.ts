@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { layoutDefinitionJsonSchema } from '../src/layouts/index.js';
 import { ComprobanteInputSchema, ComprobanteSchema } from '../src/model/comprobante.js';
-import { SalesConfigSchema } from '../src/sales/config.js';
+import { salesConfigJsonSchema } from '../src/sales/config.js';
 import { CliOutputSchema } from './output-schema.js';
 
 /**
@@ -13,7 +13,7 @@ export const SCHEMAS: Readonly<Record<string, () => unknown>> = {
   comprobante: () => z.toJSONSchema(ComprobanteSchema, { io: 'output' }),
   'comprobante-input': () => z.toJSONSchema(ComprobanteInputSchema, { io: 'input', unrepresentable: 'any' }),
   layout: () => layoutDefinitionJsonSchema(),
-  config: () => z.toJSONSchema(SalesConfigSchema, { io: 'input', unrepresentable: 'any' }),
+  config: () => salesConfigJsonSchema(),
   'cli-output': () => z.toJSONSchema(CliOutputSchema, { io: 'output' }),
 };
 

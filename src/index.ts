@@ -4,6 +4,36 @@
  * model → taxes → rules → xml / layouts → documents.
  */
 
+// batch targets and the factura global
+export {
+  type BuildCounts,
+  type BuildItem,
+  buildLayoutDocuments,
+  buildOrders,
+  buildTralixAsync,
+  buildTralixTickets,
+  buildXmlDocuments,
+  type GlobalOptions,
+  globalComprobante,
+  type Order,
+  ordersJson,
+  parseExcludeList,
+  selectGlobalTickets,
+  type TralixAsyncPayload,
+  type TralixTicketPayload,
+  ticketComprobante,
+  tralixAsyncJson,
+  tralixTicketJson,
+} from './batch/index.js';
+// ZIP bundles for timbrado masivo
+export {
+  type BundleLimits,
+  type BundleReport,
+  type ManifestEntry,
+  manifestJson,
+  type WriteZipBundlesOptions,
+  writeZipBundles,
+} from './bundle/index.js';
 // catalogs, RFC, importe con letra
 export {
   CLAVES_UNIDAD,
@@ -115,6 +145,70 @@ export type { XmlElement } from './model/xml-element.js';
 export { checkRfc, personaOf, RFCS_GENERICOS, type RfcCheck, rfcCheckDigit } from './rfc/rfc.js';
 // rules
 export { RULE_CODES, type RuleDescription, validateComprobante } from './rules/index.js';
+// sales exports: config, readers, grouping, rejects
+export {
+  groupByTicket,
+  parseSalesConfig,
+  parseSalesRow,
+  type ReadSalesOptions,
+  type ReadTicketsOptions,
+  readSalesRecords,
+  readTickets,
+  SALES_ISSUE_CODES,
+  type SalesConfig,
+  type SalesConfigInput,
+  SalesConfigSchema,
+  type SalesRecord,
+  type SalesRow,
+  salesConfigJsonSchema,
+  type Ticket,
+  type TicketReject,
+} from './sales/index.js';
+// sandbox: the provider emulators, in-process
+export {
+  DEFAULT_SANDBOX_CREDENTIALS,
+  type Sandbox,
+  type SandboxOptions,
+  startSandbox,
+} from './sandbox/index.js';
+// senders: one HTTP core, thin providers
+export {
+  cancelar,
+  changeSerie,
+  consultarCfdi,
+  createFacturav4Client,
+  createFactureClient,
+  createHttpClient,
+  createOrders,
+  createSerie,
+  createTralixClient,
+  deleteOrder,
+  downloadAsync,
+  downloadPdf,
+  downloadXml,
+  expireTicket,
+  getAcuse,
+  getAsyncStatus,
+  getOrder,
+  getSerie,
+  getSucursales,
+  getTicketCfdis,
+  getUsuario,
+  listAllOrders,
+  listOrders,
+  listSeries,
+  openJournal,
+  putTickets,
+  Secret,
+  SenderError,
+  secretsFromEnv,
+  submitAsync,
+  timbrar,
+  timbrarMasivo,
+  updateOrder,
+  updateOrders,
+  waitForAsync,
+} from './senders/index.js';
 export { type CompletedComprobante, completeComprobante } from './taxes/complete.js';
 export {
   type ConceptoFromImporte,
@@ -153,6 +247,3 @@ export { type ImporteConLetraOptions, importeConLetra, numeroALetras } from './t
 // xml
 export { parseComprobante } from './xml/parse.js';
 export { type RenderComprobanteOptions, renderComprobante } from './xml/render.js';
-
-// sandbox: the provider emulators, in-process
-export { DEFAULT_SANDBOX_CREDENTIALS, type Sandbox, type SandboxOptions, startSandbox } from './sandbox/index.js';

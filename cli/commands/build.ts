@@ -1,0 +1,1382 @@
+import { createHash } from 'node:crypto';
+import { createReadStream, createWriteStream, existsSync } from 'node:fs';
+import { mkdir, mkdtemp, open, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { availableParallelism, tmpdir } from 'node:os';
+import { basename, dirname, extname, isAbsolute, join, resolve } from 'node:path';
+import type { Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { SingleBar } from 'cli-progress';
+import { parse as parseCsv } from 'csv-parse/sync';
+import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import {
+  type BuildCounts,
+  type BuildItem,
+  buildLayoutDocuments,
+  buildOrders,
+  buildTralixAsync,
+  buildTralixTickets,
+  buildXmlDocuments,
+  emptyCounts,
+  type InvoiceDocument,
+  type Order,
+  ordersJson,
+  tralixAsyncJson,
+  tralixTicketJson,
+  type ValidationLevel,
+} from '../../src/batch/index.js';
+import { type BundleFile, manifestJson, uniqueNames, writeZipBundles } from '../../src/bundle/index.js';
+import { CfdiLayoutError, isCfdiLayoutError } from '../../src/errors.js';
+import type { IssueJson } from '../../src/issues.js';
+import {
+  isBuiltInLayoutId,
+  LAYOUTS,
+  type LayoutDefinition,
+  loadLayoutDefinition,
+} from '../../src/layouts/index.js';
+import {
+  type CanonicalColumn,
+  type CsvDelimiter,
+  columnLookup,
+  type Group,
+  type GroupOrder,
+  groupRecords,
+  guessDelimiter,
+  normalizeHeader,
+  parseSalesConfig,
+  readSalesRecords,
+  recordKey,
+  rejectToJsonLine,
+  resolveColumns,
+  type SalesConfig,
+  type SalesFormat,
+  type SalesRecord,
+  type SalesStats,
+  type TicketItem,
+  type TicketReject,
+  ticketFromRecords,
+  ticketKeyString,
+} from '../../src/sales/index.js';
+import { type CommandResult, type GlobalArgs, runCommand, usage } from '../command.js';
+import { writeText } from '../io.js';
+
+/*
+ * Shared by build and global: the config, the sales input (with the order check and the spill of
+ * standard input), the progress bar, the rejects file and the summary. The library does the work;
+ * this module opens files and reports.
+ */
+
+/** Default config file, looked up in the working directory. */
+export const DEFAULT_CONFIG = 'cfdi-layout.config.json';
+/** At most this many rejects are listed as issues in the `--json` document (all are in --rejects). */
+const JSON_ISSUE_LIMIT = 1000;
+
+/** Options of commands that read a sales export. */
+export interface SalesInputArgs extends GlobalArgs {
+  input: string;
+  config?: string | undefined;
+  rejects?: string | undefined;
+  order?: 'auto' | 'sorted' | 'unsorted' | undefined;
+  encoding?: 'utf8' | 'latin1' | undefined;
+  delimiter?: string | undefined;
+  format?: SalesFormat | undefined;
+  layout?: string | undefined;
+  progress?: boolean | undefined;
+}
+
+/** Adds the options every sales command takes. */
+export function withSalesInputOptions<T>(y: Argv<T>) {
+  return y
+    .positional('input', {
+      type: 'string',
+      demandOption: true,
+      describe: 'Sales export: CSV, JSON array or JSON lines (- for stdin)',
+    })
+    .option('config', { type: 'string', describe: `Config file (default ./${DEFAULT_CONFIG})` })
+    .option('rejects', {
+      type: 'string',
+      describe: 'Write rejected tickets here as JSON lines (default: report them on stderr)',
+    })
+    .option('order', {
+      choices: ['auto', 'sorted', 'unsorted'] as const,
+      describe: "Are a ticket's rows together? auto checks first (default: config input.order, else auto)",
+    })
+    .option('encoding', {
+      choices: ['utf8', 'latin1'] as const,
+      describe: 'Text encoding of the export (default: config, else utf8)',
+    })
+    .option('delimiter', {
+      type: 'string',
+      describe: 'CSV delimiter: , ; | or tab (default: guessed from the header)',
+    })
+    .option('format', {
+      choices: ['csv', 'json', 'jsonl'] as const,
+      describe: 'Input format (default: guessed)',
+    })
+    .option('layout', {
+      type: 'string',
+      describe: 'Layout id or definition file (default: config layout, else tralix-40)',
+    })
+    .option('progress', {
+      type: 'boolean',
+      default: true,
+      describe: 'Progress bar on a terminal (--no-progress to hide)',
+    });
+}
+
+/** Reads and checks the config file; a missing or invalid config is `CONFIG_INVALID` (exit 2). */
+export async function loadSalesConfig(
+  path: string | undefined,
+): Promise<{ config: SalesConfig; dir: string }> {
+  const file = path ?? DEFAULT_CONFIG;
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? String(err);
+    throw new CfdiLayoutError(
+      'CONFIG_INVALID',
+      path === undefined
+        ? `no ${DEFAULT_CONFIG} in the working directory (${code}): pass --config FILE`
+        : `cannot read config ${file}: ${code}`,
+      { cause: err, location: { file } },
+    );
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text.replace(/^\uFEFF/, ''));
+  } catch (err) {
+    throw new CfdiLayoutError(
+      'CONFIG_INVALID',
+      `config ${file} is not JSON: ${err instanceof Error ? err.message : String(err)}`,
+      {
+        cause: err,
+        location: { file },
+      },
+    );
+  }
+  return { config: parseSalesConfig(json, file), dir: dirname(resolve(file)) };
+}
+
+/** The layout to use: a built-in id, or a definition file (relative to the config's folder). */
+export async function resolveLayout(id: string, configDir: string): Promise<LayoutDefinition> {
+  if (isBuiltInLayoutId(id)) return LAYOUTS[id];
+  const file = isAbsolute(id) || existsSync(id) ? id : join(configDir, id);
+  let json: unknown;
+  try {
+    json = JSON.parse(await readFile(file, 'utf8'));
+  } catch (err) {
+    throw new CfdiLayoutError(
+      'LAYOUT_UNKNOWN',
+      `layout ${JSON.stringify(id)} is no built-in layout (${Object.keys(LAYOUTS).join(', ')}) and no readable definition file: ${err instanceof Error ? err.message : String(err)}`,
+      { cause: err },
+    );
+  }
+  return loadLayoutDefinition(json);
+}
+
+function delimiterOf(text: string | undefined): CsvDelimiter | undefined {
+  if (text === undefined) return undefined;
+  const value = text === 'tab' || text === '\\t' ? '\t' : text;
+  if (value === ',' || value === ';' || value === '|' || value === '\t') return value;
+  throw usage(`--delimiter must be , ; | or tab, not ${JSON.stringify(text)}`);
+}
+
+/** An opened sales export: how to read it (again) and the grouping order it asks for. */
+export interface SalesSource {
+  /** `auto` starts sorted and starts over unsorted if a ticket's rows turn out not to be together. */
+  readonly order: 'auto' | GroupOrder;
+  /** The file read (standard input's spill file). */
+  readonly path: string;
+  /** Bytes of the input file (for the progress bar). */
+  readonly size: number;
+  /** Bytes read so far by the current pass. */
+  bytesRead(): number;
+  /** Reads the export from the start. */
+  records(): AsyncIterable<SalesRecord>;
+  /** Removes the spill file of standard input, if any. */
+  cleanup(): Promise<void>;
+}
+
+/**
+ * Opens the sales export. Standard input is first copied to a temporary file (disk, not memory) so
+ * that order `auto` can read it a second time; the copy is removed by `cleanup`.
+ */
+export async function openSales(args: SalesInputArgs, config: SalesConfig): Promise<SalesSource> {
+  const order = args.order ?? config.input.order;
+  let path = args.input;
+  let spill: string | undefined;
+  if (path === '-') {
+    spill = await mkdtemp(join(tmpdir(), 'cfdi-layout-stdin-'));
+    path = join(spill, 'input');
+    await pipeline(process.stdin, createWriteStream(path));
+  }
+  let size: number;
+  try {
+    const info = await stat(path);
+    if (!info.isFile()) throw usage(`${path} is not a file`);
+    size = info.size;
+  } catch (err) {
+    if (err instanceof CfdiLayoutError) throw err;
+    throw new CfdiLayoutError(
+      'IO',
+      `cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`,
+      {
+        cause: err,
+        location: { file: path },
+      },
+    );
+  }
+  const file = path;
+  let bytes = 0;
+  async function* chunks(): AsyncGenerator<Buffer> {
+    bytes = 0;
+    for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) {
+      bytes += (chunk as Buffer).length;
+      yield chunk as Buffer;
+    }
+  }
+  return {
+    order,
+    path: file,
+    size,
+    bytesRead: () => bytes,
+    records: () =>
+      readSalesRecords(chunks(), {
+        format: args.format ?? config.input.format,
+        delimiter: delimiterOf(args.delimiter) ?? config.input.delimiter,
+        encoding: args.encoding ?? config.input.encoding,
+        columns: config.columns,
+      }),
+    cleanup: async () => {
+      if (spill !== undefined) await rm(spill, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A progress bar (share of the input read, rows, rows/s) on a terminal; nothing on a pipe, with --json or --no-progress. */
+export class RowProgress {
+  private readonly bar: SingleBar | undefined;
+  private readonly started = Date.now();
+  private rows = 0;
+  private bytes: number | undefined;
+
+  constructor(
+    args: SalesInputArgs,
+    private readonly source: { readonly size: number; bytesRead(): number },
+  ) {
+    const enabled = process.stderr.isTTY === true && args.progress !== false && args.json !== true;
+    if (!enabled) return;
+    this.bar = new SingleBar({
+      stream: process.stderr,
+      format: '[{bar}] {percentage}% | {rows} rows | {speed} rows/s | ETA {eta_formatted}',
+      fps: 5,
+      hideCursor: null,
+      clearOnComplete: true,
+    });
+    this.bar.start(Math.max(source.size, 1), 0, { rows: 0, speed: 0 });
+  }
+
+  /** Counts the rows flowing through. */
+  async *track(records: AsyncIterable<SalesRecord>): AsyncGenerator<SalesRecord> {
+    for await (const record of records) {
+      this.rows++;
+      if (this.bar !== undefined && (this.rows & 1023) === 0) this.update();
+      yield record;
+    }
+    if (this.bar !== undefined) this.update();
+  }
+
+  /** Sets the rows and bytes a worker thread has read. */
+  set(rows: number, bytes: number): void {
+    this.rows = rows;
+    this.bytes = bytes;
+    if (this.bar !== undefined) this.update();
+  }
+
+  /** Counts rows processed elsewhere (worker threads). */
+  add(rows: number): void {
+    this.rows += rows;
+    if (this.bar !== undefined) this.update();
+  }
+
+  private update(): void {
+    const seconds = Math.max((Date.now() - this.started) / 1000, 0.001);
+    this.bar?.update(this.bytes ?? this.source.bytesRead(), {
+      rows: this.rows,
+      speed: Math.round(this.rows / seconds),
+    });
+  }
+
+  /** Removes the bar. */
+  stop(): void {
+    this.bar?.stop();
+  }
+}
+
+/**
+ * Outputs written under temporary names and put in place only when a pass succeeds, so a pass that
+ * starts over (order `auto` on unsorted input) or fails leaves nothing half-written. Standard output
+ * is staged in a temporary file and copied out at the end.
+ */
+export class StagedOutputs {
+  private readonly files: Array<{ staged: string; final: string }> = [];
+  private readonly dirs: Array<{ staged: string; final: string }> = [];
+  private readonly tag = `${process.pid}-${Date.now().toString(36)}`;
+
+  /** The path to write instead of `final` (a file, or `-` for standard output). */
+  async file(final: string): Promise<string> {
+    const staged =
+      final === '-'
+        ? join(await mkdtemp(join(tmpdir(), 'cfdi-layout-out-')), 'stdout')
+        : `${final}.partial-${this.tag}`;
+    this.files.push({ staged, final });
+    return staged;
+  }
+
+  /** A staging folder whose files move into `final` on commit. */
+  async dir(final: string): Promise<string> {
+    const staged = join(final, `.partial-${this.tag}`);
+    await mkdir(staged, { recursive: true });
+    this.dirs.push({ staged, final });
+    return staged;
+  }
+
+  /** Puts every staged output in place. */
+  async commit(): Promise<void> {
+    for (const { staged, final } of this.files) {
+      if (!existsSync(staged)) continue;
+      if (final === '-') {
+        await pipeline(createReadStream(staged), process.stdout, { end: false });
+        await rm(dirname(staged), { recursive: true, force: true });
+      } else await rename(staged, final);
+    }
+    for (const { staged, final } of this.dirs) {
+      for (const name of (await readdir(staged)).sort()) await rename(join(staged, name), join(final, name));
+      await rm(staged, { recursive: true, force: true });
+    }
+  }
+
+  /** Removes every staged output. */
+  async discard(): Promise<void> {
+    for (const { staged, final } of this.files)
+      await rm(final === '-' ? dirname(staged) : staged, { recursive: true, force: true });
+    for (const { staged } of this.dirs) await rm(staged, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Runs one pass over the export per grouping order: `auto` first streams sorted (a reappearing ticket
+ * throws `SALES_UNSORTED`), and on that signal runs again unsorted. Each pass stages its outputs and
+ * commits them only when it completes.
+ */
+export async function withOrderFallback<T>(
+  source: SalesSource,
+  pass: (order: GroupOrder, onSplit: 'reject' | 'throw', staged: StagedOutputs) => Promise<T>,
+): Promise<T> {
+  const orders: Array<[GroupOrder, 'reject' | 'throw']> =
+    source.order === 'auto'
+      ? [
+          ['sorted', 'throw'],
+          ['unsorted', 'reject'],
+        ]
+      : [[source.order, 'reject']];
+  for (const [order, onSplit] of orders) {
+    const staged = new StagedOutputs();
+    try {
+      const result = await pass(order, onSplit, staged);
+      await staged.commit();
+      return result;
+    } catch (err) {
+      await staged.discard();
+      if (!(onSplit === 'throw' && isCfdiLayoutError(err, 'SALES_UNSORTED'))) throw err;
+    }
+  }
+  throw new CfdiLayoutError('SALES_UNSORTED', 'the input could not be grouped by ticket');
+}
+
+/** Buffers text lines into large writes that wait for drain. */
+export class LineSink {
+  private buffer: string[] = [];
+  private size = 0;
+
+  constructor(private readonly stream: Writable) {}
+
+  /** Adds one line (a newline is appended). */
+  async line(text: string): Promise<void> {
+    this.buffer.push(text, '\n');
+    this.size += text.length + 1;
+    if (this.size >= 1 << 16) await this.flush();
+  }
+
+  /** Adds text as it is. */
+  async write(text: string): Promise<void> {
+    this.buffer.push(text);
+    this.size += text.length;
+    if (this.size >= 1 << 16) await this.flush();
+  }
+
+  /** Adds bytes already encoded (lines with their newlines). */
+  async bytes(data: Uint8Array): Promise<void> {
+    await this.flush();
+    await new Promise<void>((resolve, reject) => {
+      const ok = this.stream.write(data, (err) => {
+        if (err) reject(err);
+      });
+      if (ok) resolve();
+      else this.stream.once('drain', () => resolve());
+    });
+  }
+
+  /** Writes what is buffered. */
+  async flush(): Promise<void> {
+    if (this.size === 0) return;
+    const text = this.buffer.join('');
+    this.buffer = [];
+    this.size = 0;
+    await writeText(this.stream, text);
+  }
+
+  /** Flushes and, for a file, closes it. */
+  async close(): Promise<void> {
+    await this.flush();
+    if (this.stream === process.stdout) return;
+    await new Promise<void>((done, fail) => {
+      this.stream.once('error', fail);
+      this.stream.end(() => done());
+    });
+  }
+}
+
+/** Opens a text destination: a file (its folder created) or standard output for `-`. */
+export async function openLines(path: string): Promise<LineSink> {
+  if (path === '-') return new LineSink(process.stdout);
+  await mkdir(dirname(resolve(path)), { recursive: true });
+  const stream = createWriteStream(path);
+  await new Promise<void>((done, fail) => {
+    stream.once('open', () => done());
+    stream.once('error', (err) =>
+      fail(
+        new CfdiLayoutError(
+          'IO',
+          `cannot write ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`,
+          { cause: err },
+        ),
+      ),
+    );
+  });
+  return new LineSink(stream);
+}
+
+/** Where rejected tickets go: the --rejects file as JSON lines, or stderr as one line each. */
+export class RejectsWriter {
+  private readonly issues: IssueJson[] = [];
+  /** Reject lines for stderr, printed only when the pass succeeds (a pass may start over). */
+  private readonly pendingStderr: string[] = [];
+  private listed = 0;
+
+  private constructor(
+    private readonly sink: LineSink | undefined,
+    private readonly json: boolean,
+  ) {}
+
+  /** Opens the writer for the command's options; `path` is where the rejects file goes (staged). */
+  static async open(args: SalesInputArgs, path: string | undefined): Promise<RejectsWriter> {
+    return new RejectsWriter(path === undefined ? undefined : await openLines(path), args.json === true);
+  }
+
+  /** Records one rejected ticket. */
+  async write(reject: TicketReject): Promise<void> {
+    if (this.sink !== undefined) await this.sink.line(rejectToJsonLine(reject));
+    const where = `${reject.ticket === null ? 'row without ticket' : `ticket ${reject.ticket}`}${reject.sucursal === '' ? '' : ` (sucursal ${reject.sucursal})`}, row${reject.rows.length === 1 ? '' : 's'} ${reject.rows.join(', ')}`;
+    if (this.json) {
+      if (this.listed < JSON_ISSUE_LIMIT) {
+        this.issues.push({
+          code: reject.code,
+          path: reject.field,
+          message: `${where}: ${reject.message}`,
+          severity: 'error',
+        });
+      }
+      this.listed++;
+    } else if (this.sink === undefined) {
+      const more = reject.issues.length > 1 ? ` (+${reject.issues.length - 1} more)` : '';
+      this.pendingStderr.push(
+        `reject ${where}: ${reject.code}${reject.field === '' ? '' : ` ${reject.field}`}: ${reject.message}${more}\n`,
+      );
+    }
+  }
+
+  /** Prints the rejects reported on stderr (no --rejects file, no --json); call once the pass succeeded. */
+  async report(): Promise<void> {
+    if (this.pendingStderr.length > 0) await writeText(process.stderr, this.pendingStderr.join(''));
+    this.pendingStderr.length = 0;
+  }
+
+  /** Issues for the `--json` document. */
+  jsonIssues(): IssueJson[] {
+    if (this.listed <= JSON_ISSUE_LIMIT) return this.issues;
+    return [
+      ...this.issues,
+      {
+        code: 'REJECTS_TRUNCATED',
+        path: '',
+        message: `${this.listed - JSON_ISSUE_LIMIT} more rejects are not listed; use --rejects FILE`,
+        severity: 'warning',
+      },
+    ];
+  }
+
+  /** Closes the rejects file. */
+  async close(): Promise<void> {
+    await this.sink?.close();
+  }
+}
+
+/** The one-line summary on stderr: read, written, rejected, skipped; they reconcile. */
+export async function printSummary(
+  label: string,
+  stats: SalesStats,
+  counts: BuildCounts,
+  skipReason?: string,
+): Promise<void> {
+  const skipped =
+    counts.skipped === 0
+      ? ''
+      : `, ${counts.skipped} skipped${skipReason === undefined ? '' : ` (${skipReason})`}`;
+  await writeText(
+    process.stderr,
+    `${label}: read ${stats.rows} rows, ${counts.tickets} tickets: ${counts.written} written, ${counts.rejected} rejected${skipped}\n`,
+  );
+}
+
+// ------------------------------------------------------------------------------------------- build
+
+/** The targets of `build`. */
+export const BUILD_TARGETS = ['tralix-tickets', 'tralix-async', 'orders', 'layout', 'xml', 'zip'] as const;
+
+/** One target of `build`. */
+export type BuildTarget = (typeof BUILD_TARGETS)[number];
+
+interface BuildArgs extends SalesInputArgs {
+  to: BuildTarget;
+  out?: string | undefined;
+  'max-files'?: number | undefined;
+  'max-bytes'?: number | undefined;
+  validate?: ValidationLevel | undefined;
+  jobs?: number | undefined;
+}
+
+/** What the build stage hands the writers for one ticket: text ready to write, or why there is none. */
+type Produced =
+  | { readonly kind: 'line'; readonly text: string }
+  /** Lines of `count` tickets already encoded, newline-terminated (from a worker thread). */
+  | { readonly kind: 'lines'; readonly data: Uint8Array; readonly count: number }
+  | {
+      readonly kind: 'document';
+      readonly name: string;
+      readonly content: string | Uint8Array;
+      readonly serie: string;
+      readonly folio: string;
+      readonly total: string;
+      /** Computed by the worker thread that encoded `content`. */
+      readonly sha256?: string;
+    }
+  | { readonly kind: 'orders'; readonly orders: Order[] }
+  | { readonly kind: 'reject'; readonly reject: TicketReject }
+  | { readonly kind: 'skip' };
+
+/** Everything a build stage needs besides the tickets; plain data, so it crosses to worker threads. */
+interface StageSpec {
+  readonly target: BuildTarget;
+  readonly config: SalesConfig;
+  readonly layout: LayoutDefinition;
+  readonly validation: ValidationLevel;
+}
+
+function produced<T>(item: BuildItem<T>, write: (value: T) => Produced): Produced {
+  if (item.kind === 'output') return write(item.value);
+  if (item.kind === 'reject') return { kind: 'reject', reject: item.reject };
+  return { kind: 'skip' };
+}
+
+function document(doc: InvoiceDocument): Produced {
+  return {
+    kind: 'document',
+    name: doc.name,
+    content: doc.text,
+    serie: doc.serie,
+    folio: doc.folio,
+    total: doc.total,
+  };
+}
+
+/** A buffer of its own (never a slice of Node's shared pool), so that its memory can be transferred. */
+function ownBuffer(text: string): Buffer {
+  const data = Buffer.allocUnsafeSlow(Buffer.byteLength(text));
+  data.write(text);
+  return data;
+}
+
+/**
+ * Packs a slice's results for the trip to the main thread: output lines as one UTF-8 buffer and
+ * documents as buffers with their checksums, all transferred rather than copied, so the main thread
+ * only moves bytes to their files.
+ */
+function packResults(results: readonly Produced[]): { packed: Produced[]; transfer: ArrayBuffer[] } {
+  const packed: Produced[] = [];
+  const transfer: ArrayBuffer[] = [];
+  const lines: string[] = [];
+  for (const p of results) {
+    if (p.kind === 'line') lines.push(p.text);
+    else if (p.kind === 'document' && typeof p.content === 'string') {
+      const data = ownBuffer(p.content);
+      transfer.push(data.buffer as ArrayBuffer);
+      packed.push({ ...p, content: data, sha256: createHash('sha256').update(data).digest('hex') });
+    } else packed.push(p);
+  }
+  if (lines.length > 0) {
+    const data = ownBuffer(`${lines.join('\n')}\n`);
+    transfer.push(data.buffer as ArrayBuffer);
+    packed.push({ kind: 'lines', data, count: lines.length });
+  }
+  return { packed, transfer };
+}
+
+/** Runs the library's builder of the target over tickets and serializes each result. */
+async function* produceTickets(
+  tickets: AsyncIterable<TicketItem>,
+  spec: StageSpec,
+): AsyncGenerator<Produced> {
+  const { config, layout, validation } = spec;
+  switch (spec.target) {
+    case 'tralix-tickets':
+      for await (const item of buildTralixTickets(tickets, config, { layout, validation })) {
+        yield produced(item, (t) => ({ kind: 'line', text: tralixTicketJson(t) }));
+      }
+      return;
+    case 'tralix-async': {
+      const options = { layout, validation, idTipoCfd: config.tralix.idTipoCfd ?? '' };
+      for await (const item of buildTralixAsync(tickets, config, options)) {
+        yield produced(item, (t) => ({ kind: 'line', text: tralixAsyncJson(t) }));
+      }
+      return;
+    }
+    case 'orders':
+      for await (const item of buildOrders(tickets, config))
+        yield produced(item, (orders) => ({ kind: 'orders', orders }));
+      return;
+    case 'layout':
+      for await (const item of buildLayoutDocuments(tickets, config, { layout, validation }))
+        yield produced(item, document);
+      return;
+    case 'xml':
+    case 'zip':
+      for await (const item of buildXmlDocuments(tickets, config, { validation }))
+        yield produced(item, document);
+      return;
+  }
+}
+
+async function* ticketsOf(
+  groups: AsyncIterable<Group<SalesRecord>> | Iterable<Group<SalesRecord>>,
+  config: SalesConfig,
+): AsyncGenerator<TicketItem> {
+  for await (const group of groups) yield ticketFromRecords(group, config);
+}
+
+const WORKER_ROLE = 'cfdi-layout-build-worker';
+/** Bytes of input per slice handed to a worker: about 2,500 rows, a few milliseconds of work. */
+const SLICE_BYTES = 256 * 1024;
+/** Below this input size (about 20,000 rows), starting worker threads costs more than it saves. */
+const WORKER_MIN_BYTES = 2 * 1024 * 1024;
+
+/** How a worker reads its slices: the options of the single-threaded reader, fixed by the main thread. */
+interface SliceFormat {
+  readonly format: 'csv' | 'jsonl';
+  readonly delimiter: CsvDelimiter | undefined;
+  readonly encoding: 'utf8' | 'latin1';
+}
+
+/** One slice of the export: its bytes (the CSV header first, for every slice but the first) and the rows before it. */
+interface Slice {
+  readonly bytes: Uint8Array;
+  readonly rowOffset: number;
+}
+
+interface SliceRequest extends Slice {
+  readonly seq: number;
+}
+
+interface SliceReply {
+  readonly seq: number;
+  readonly results?: Produced[];
+  readonly rows?: number;
+  readonly tickets?: number;
+  /** 53-bit hashes of the slice's ticket keys, for the cross-slice order check. */
+  readonly keys?: Float64Array;
+  readonly unsorted?: boolean;
+  readonly error?: string;
+}
+
+/**
+ * Heap limits of a build worker. Bounded heaps keep the peak RSS flat (a default heap collects
+ * lazily and grows to hundreds of MB). Line targets stay small: two workers and the main thread fit
+ * in about 250 MB. Document targets build an XML tree per invoice (xmlbuilder2), whose short-lived
+ * nodes would otherwise be promoted and collected over and over, so their young generation is larger.
+ */
+function workerLimits(target: BuildTarget): {
+  maxYoungGenerationSizeMb: number;
+  maxOldGenerationSizeMb: number;
+} {
+  return target === 'tralix-tickets' || target === 'tralix-async'
+    ? { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 48 }
+    : { maxYoungGenerationSizeMb: 48, maxOldGenerationSizeMb: 64 };
+}
+
+/** A 53-bit hash of a ticket key (two FNV-1a passes): collisions only cost a needless unsorted rerun. */
+function keyHash(text: string): number {
+  let a = 0x811c9dc5;
+  let b = 0x01000193;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193) >>> 0;
+    b = Math.imul(b ^ c, 0x5bd1e995) >>> 0;
+  }
+  return a * 0x200000 + (b & 0x1fffff);
+}
+
+/**
+ * A set of 53-bit key hashes in one Float64Array (open addressing): about 16 bytes per ticket where a
+ * Set of numbers takes several times that, so the cross-slice order check of a million-line export
+ * stays a few megabytes.
+ */
+class HashSet {
+  private table = new Float64Array(1 << 16);
+  private size = 0;
+
+  /** Adds a hash (never 0 or negative: keyHash gives positive integers); false when it was there. */
+  add(hash: number): boolean {
+    const value = hash + 1;
+    if (this.size * 2 >= this.table.length) this.grow();
+    const mask = this.table.length - 1;
+    for (let i = value % this.table.length; ; i = (i + 1) & mask) {
+      const slot = this.table[i];
+      if (slot === value) return false;
+      if (slot === 0) {
+        this.table[i] = value;
+        this.size++;
+        return true;
+      }
+    }
+  }
+
+  private grow(): void {
+    const old = this.table;
+    this.table = new Float64Array(old.length * 2);
+    this.size = 0;
+    for (const value of old) if (value !== 0) this.add(value - 1);
+  }
+}
+
+/**
+ * The worker side: each slice is read, grouped (sorted, a reappearing ticket is reported as
+ * unsorted), checked and built with the same library functions as the single-threaded path, and the
+ * serialized results come back in order with the slice's ticket keys.
+ */
+async function* toAsync(bytes: Uint8Array): AsyncGenerator<Uint8Array> {
+  yield bytes;
+}
+
+function serveWorker(spec: StageSpec, read: SliceFormat): void {
+  const port = parentPort;
+  if (port === null) return;
+  port.on('message', async (request: SliceRequest) => {
+    const stats: SalesStats = { rows: 0, tickets: 0 };
+    const keys: number[] = [];
+    try {
+      const records = readSalesRecords(toAsync(request.bytes), {
+        format: read.format,
+        delimiter: read.delimiter,
+        encoding: read.encoding,
+        columns: spec.config.columns,
+        rowOffset: request.rowOffset,
+      });
+      async function* groups() {
+        for await (const group of groupRecords(records, { order: 'sorted', onSplit: 'throw', stats })) {
+          if (group.key !== undefined) keys.push(keyHash(ticketKeyString(group.key)));
+          yield group;
+        }
+      }
+      const results: Produced[] = [];
+      for await (const p of produceTickets(ticketsOf(groups(), spec.config), spec)) results.push(p);
+      const hashes = Float64Array.from(keys);
+      const { packed, transfer } = packResults(results);
+      port.postMessage(
+        {
+          seq: request.seq,
+          results: packed,
+          rows: stats.rows,
+          tickets: stats.tickets,
+          keys: hashes,
+        } satisfies SliceReply,
+        [hashes.buffer, ...transfer],
+      );
+    } catch (err) {
+      if (isCfdiLayoutError(err, 'SALES_UNSORTED'))
+        port.postMessage({ seq: request.seq, unsorted: true } satisfies SliceReply);
+      else
+        port.postMessage({
+          seq: request.seq,
+          error: err instanceof Error ? (err.stack ?? err.message) : String(err),
+        } satisfies SliceReply);
+    }
+  });
+}
+
+if (!isMainThread && (workerData as { role?: string } | null)?.role === WORKER_ROLE) {
+  const data = workerData as { spec: StageSpec; read: SliceFormat };
+  serveWorker(data.spec, data.read);
+}
+
+/** The reading options a parallel run can use, or `undefined` when the export cannot be sliced (a JSON array). */
+async function sliceFormat(
+  path: string,
+  args: SalesInputArgs,
+  config: SalesConfig,
+): Promise<SliceFormat | undefined> {
+  const encoding = args.encoding ?? config.input.encoding;
+  let format = args.format ?? config.input.format;
+  if (format === undefined) {
+    const head = Buffer.alloc(4096);
+    const handle = await open(path, 'r');
+    try {
+      const { bytesRead } = await handle.read(head, 0, head.length, 0);
+      const first = /\S/.exec(
+        head
+          .subarray(0, bytesRead)
+          .toString('latin1')
+          .replace(/^\u00ef\u00bb\u00bf/, ''),
+      );
+      format = first?.[0] === '[' ? 'json' : first?.[0] === '{' ? 'jsonl' : 'csv';
+    } finally {
+      await handle.close();
+    }
+  }
+  if (format === 'json') return undefined;
+  return { format, delimiter: delimiterOf(args.delimiter) ?? config.input.delimiter, encoding };
+}
+
+/**
+ * Cuts the export into slices of about {@link SLICE_BYTES} that end between two tickets, scanning its
+ * bytes once: record ends are newlines outside quotes (CSV) or newlines (JSON lines), and a cut is
+ * placed only where the ticket key of the next record differs from the previous one's. The CSV header
+ * is repeated at the start of every later slice, and each slice knows how many rows precede it.
+ */
+async function* sliceExport(
+  path: string,
+  read: SliceFormat,
+  config: SalesConfig,
+  counter: { bytes: number },
+): AsyncGenerator<Slice> {
+  const decoder = new TextDecoder(read.encoding === 'latin1' ? 'latin1' : 'utf-8');
+  const csv = read.format === 'csv';
+  const lookup = columnLookup(config.columns);
+  let header: Uint8Array | undefined;
+  let keyColumns: { ticket: number; sucursal: number | undefined; delimiter: CsvDelimiter } | undefined;
+  let pending: Buffer = Buffer.alloc(0);
+  /** Offsets in `pending` where a record starts (after a record-ending newline). */
+  let ends: number[] = [];
+  let scanned = 0;
+  let quoted = false;
+  let rowsBefore = 0;
+  let first = true;
+
+  const keyOf = (from: number, to: number): string | undefined => {
+    const text = decoder.decode(pending.subarray(from, to));
+    if (!csv) {
+      try {
+        const value = JSON.parse(text) as Record<string, unknown>;
+        const values: Partial<Record<CanonicalColumn, unknown>> = {};
+        for (const [k, v] of Object.entries(value)) {
+          const column = lookup.get(normalizeHeader(k));
+          if (column !== undefined) values[column] = v;
+        }
+        const key = recordKey({ row: 0, values, issues: [] });
+        return key === undefined ? '' : ticketKeyString(key);
+      } catch {
+        return undefined;
+      }
+    }
+    const columns = keyColumns;
+    if (columns === undefined) return undefined;
+    let cells: string[];
+    try {
+      cells =
+        (
+          parseCsv(text, {
+            delimiter: columns.delimiter,
+            relax_quotes: true,
+            relax_column_count: true,
+          }) as string[][]
+        )[0] ?? [];
+    } catch {
+      return undefined;
+    }
+    const key = recordKey({
+      row: 0,
+      values: {
+        ticket: cells[columns.ticket],
+        sucursal: columns.sucursal === undefined ? '' : cells[columns.sucursal],
+      },
+      issues: [],
+    });
+    return key === undefined ? '' : ticketKeyString(key);
+  };
+
+  const emit = (upTo: number, records: number): Slice => {
+    const body = pending.subarray(0, upTo);
+    const bytes = first || header === undefined ? Buffer.from(body) : Buffer.concat([header, body]);
+    // CSV: the slice's reader counts the repeated header as row 1.
+    const slice = { bytes, rowOffset: first ? 0 : csv ? rowsBefore - 1 : rowsBefore };
+    rowsBefore += records;
+    first = false;
+    pending = pending.subarray(upTo);
+    ends = ends.filter((e) => e > upTo).map((e) => e - upTo);
+    scanned -= upTo;
+    return slice;
+  };
+
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) {
+    counter.bytes += (chunk as Buffer).length;
+    pending = pending.length === 0 ? (chunk as Buffer) : Buffer.concat([pending, chunk as Buffer]);
+    for (let i = scanned; i < pending.length; i++) {
+      const c = pending[i];
+      if (c === 0x22 && csv) quoted = !quoted;
+      else if (c === 0x0a && !quoted) ends.push(i + 1);
+    }
+    scanned = pending.length;
+    if (csv && header === undefined && ends.length > 0) {
+      const end = ends[0] as number;
+      header = Buffer.from(pending.subarray(0, end));
+      const line = decoder
+        .decode(header)
+        .replace(/^\uFEFF/, '')
+        .replace(/\r?\n$/, '');
+      const delimiter = read.delimiter ?? guessDelimiter(line);
+      const cells =
+        (parseCsv(line, { delimiter, relax_quotes: true, relax_column_count: true }) as string[][])[0] ?? [];
+      const map = resolveColumns(cells, config.columns);
+      keyColumns = { ticket: map.index.ticket as number, sucursal: map.index.sucursal, delimiter };
+    }
+    // Cut every slice that is long enough and ends between two tickets.
+    for (;;) {
+      if (pending.length < SLICE_BYTES) break;
+      let cut: number | undefined;
+      for (let j = csv && first ? 1 : 0; j + 1 < ends.length; j++) {
+        const at = ends[j] as number;
+        if (at < SLICE_BYTES) continue;
+        const before = keyOf(j === 0 ? 0 : (ends[j - 1] as number), at);
+        const after = keyOf(at, ends[j + 1] as number);
+        if (before === undefined || after === undefined) continue;
+        if (before === '' || after === '' || before !== after) {
+          cut = j;
+          break;
+        }
+      }
+      if (cut === undefined) break;
+      yield emit(ends[cut] as number, cut + 1);
+    }
+  }
+  if (pending.length > 0) {
+    // The last record may end without a newline: it is a record all the same.
+    const records = ends.length + (ends.at(-1) === pending.length ? 0 : 1);
+    yield emit(pending.length, records);
+  }
+}
+
+/**
+ * Builds on worker threads: the main thread cuts the export into slices between tickets (a byte
+ * scan, no parsing), workers read, check and build each slice (the costly part: rows, desglose,
+ * totals, rules, layout or XML) and results are written in input order. The order check spans slices:
+ * a ticket key seen in two slices, or reappearing within one, throws `SALES_UNSORTED` so that the
+ * run starts over unsorted. At most `4 × jobs` slices are in flight, so memory stays flat.
+ */
+async function* producePooled(
+  slices: AsyncIterable<Slice>,
+  spec: StageSpec,
+  read: SliceFormat,
+  jobs: number,
+  stats: SalesStats,
+  progress: RowProgress,
+): AsyncGenerator<Produced> {
+  const workers = Array.from(
+    { length: jobs },
+    () =>
+      new Worker(new URL(import.meta.url), {
+        workerData: { role: WORKER_ROLE, spec, read },
+        resourceLimits: workerLimits(spec.target),
+      }),
+  );
+  const waiting = new Map<number, { resolve: (r: SliceReply) => void; reject: (e: unknown) => void }>();
+  const replies = new Map<number, Promise<SliceReply>>();
+  const load = workers.map(() => 0);
+  const seen = new HashSet();
+  let failure: unknown;
+  workers.forEach((worker, i) => {
+    worker.on('message', (reply: SliceReply) => {
+      load[i] = (load[i] ?? 1) - 1;
+      const waiter = waiting.get(reply.seq);
+      waiting.delete(reply.seq);
+      waiter?.resolve(reply);
+    });
+    worker.on('error', (err) => {
+      failure ??= err;
+      for (const w of waiting.values()) w.reject(err);
+      waiting.clear();
+    });
+  });
+  let seq = 0;
+  let next = 0;
+  const send = (slice: Slice) => {
+    if (failure !== undefined) throw failure;
+    const reply = new Promise<SliceReply>((resolve, reject) => waiting.set(seq, { resolve, reject }));
+    reply.catch(() => undefined);
+    replies.set(seq, reply);
+    let target = 0;
+    for (let i = 1; i < workers.length; i++) if ((load[i] ?? 0) < (load[target] ?? 0)) target = i;
+    load[target] = (load[target] ?? 0) + 1;
+    const bytes = slice.bytes;
+    workers[target]?.postMessage({ seq, bytes, rowOffset: slice.rowOffset } satisfies SliceRequest, [
+      bytes.buffer as ArrayBuffer,
+    ]);
+    seq++;
+  };
+  const take = async (): Promise<Produced[]> => {
+    const reply = await (replies.get(next) as Promise<SliceReply>);
+    replies.delete(next);
+    next++;
+    if (reply.error !== undefined) throw new Error(`build worker failed: ${reply.error}`);
+    const unsorted = (): CfdiLayoutError =>
+      new CfdiLayoutError('SALES_UNSORTED', 'rows of a ticket appear in two places');
+    if (reply.unsorted === true) throw unsorted();
+    for (const key of reply.keys ?? []) if (!seen.add(key)) throw unsorted();
+    stats.rows += reply.rows ?? 0;
+    stats.tickets += reply.tickets ?? 0;
+    progress.add(reply.rows ?? 0);
+    return reply.results ?? [];
+  };
+  try {
+    for await (const slice of slices) {
+      send(slice);
+      while (seq - next >= jobs * 4) yield* await take();
+    }
+    while (next < seq) yield* await take();
+  } finally {
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+}
+
+/** Consumes produced results: outputs to `write`, rejects to the writer, everything counted. */
+async function drain(
+  items: AsyncIterable<Produced>,
+  rejects: RejectsWriter,
+  counts: BuildCounts,
+  write: (p: Produced) => Promise<void>,
+): Promise<void> {
+  for await (const item of items) {
+    const n = item.kind === 'lines' ? item.count : 1;
+    counts.tickets += n;
+    if (item.kind === 'reject') {
+      counts.rejected++;
+      await rejects.write(item.reject);
+    } else if (item.kind === 'skip') counts.skipped++;
+    else {
+      counts.written += n;
+      await write(item);
+    }
+  }
+}
+
+function requireDirOut(args: BuildArgs): string {
+  if (args.out === undefined || args.out === '-')
+    throw usage(`--to ${args.to} writes one file per document: give --out DIR`);
+  return args.out;
+}
+
+/** `SERIE.zip` → `SERIE-001.zip` for the parts of a split bundle. */
+export function partName(out: string, part: number, parts: number): string {
+  if (parts === 1) return out;
+  const ext = extname(out) || '.zip';
+  const stem = extname(out) === '' ? out : out.slice(0, -ext.length);
+  return `${stem}-${String(part).padStart(3, '0')}${ext}`;
+}
+
+/** `lote.zip` → `lote.manifest.json`. */
+export function manifestName(out: string): string {
+  const ext = extname(out);
+  return `${ext === '' ? out : out.slice(0, -ext.length)}.manifest.json`;
+}
+
+/**
+ * Writes files into ZIP bundles at `out` (split into `-001`, `-002`… when a limit is reached) and the
+ * manifest beside them; returns the ZIP paths and the manifest path.
+ */
+export async function writeBundles(
+  files: AsyncIterable<BundleFile> | Iterable<BundleFile>,
+  out: string,
+  limits: { maxFiles: number; maxBytes: number },
+): Promise<{ zips: string[]; manifest: string; files: number }> {
+  await mkdir(dirname(resolve(out)), { recursive: true });
+  const staging = (part: number) => `${out}.part-${part}.tmp`;
+  let report: Awaited<ReturnType<typeof writeZipBundles>>;
+  try {
+    report = await writeZipBundles(files, { limits, open: (part) => createWriteStream(staging(part)) });
+  } catch (err) {
+    for (let part = 1; existsSync(staging(part)); part++) await rm(staging(part), { force: true });
+    throw err;
+  }
+  const zips = report.parts.map((p) => partName(out, p.part, report.parts.length));
+  for (const p of report.parts) await rename(staging(p.part), zips[p.part - 1] as string);
+  const manifest = manifestName(out);
+  await writeFile(
+    manifest,
+    manifestJson(
+      report,
+      zips.map((z) => basename(z)),
+    ),
+  );
+  return { zips, manifest, files: report.manifest.length };
+}
+
+/**
+ * Orders in JSON arrays of `orders.batchSize`, each the body of one POST /multiple: files
+ * `orders-0001.json`… in `--out DIR` (a path without extension, or ending in /), else one array per
+ * line in `--out FILE` or on stdout.
+ */
+async function writeOrders(
+  out: string,
+  staged: StagedOutputs,
+  batchSize: number,
+  items: AsyncIterable<Produced>,
+  rejects: RejectsWriter,
+  counts: BuildCounts,
+): Promise<string[] | string> {
+  const toDir =
+    out !== '-' &&
+    (out.endsWith('/') || (existsSync(out) && (await stat(out)).isDirectory()) || extname(out) === '');
+  const files: string[] = [];
+  const sink = toDir ? undefined : await openLines(await staged.file(out));
+  const dir = toDir ? await staged.dir(out) : out;
+  let batch: Order[] = [];
+  const flush = async () => {
+    if (batch.length === 0) return;
+    const text = ordersJson(batch);
+    batch = [];
+    if (sink !== undefined) await sink.line(text);
+    else {
+      const name = `orders-${String(files.length + 1).padStart(4, '0')}.json`;
+      await writeFile(join(dir, name), `${text}\n`);
+      files.push(join(out, name));
+    }
+  };
+  await drain(items, rejects, counts, async (p) => {
+    if (p.kind !== 'orders') return;
+    for (const order of p.orders) {
+      batch.push(order);
+      if (batch.length >= batchSize) await flush();
+    }
+  });
+  await flush();
+  await sink?.close();
+  return toDir ? files : out;
+}
+
+async function runBuild(args: BuildArgs): Promise<CommandResult> {
+  const out = args.out ?? '-';
+  if (
+    args.json === true &&
+    out === '-' &&
+    (args.to === 'tralix-tickets' || args.to === 'tralix-async' || args.to === 'orders')
+  ) {
+    throw usage('--json prints its document on stdout: give --out FILE for the data');
+  }
+  if (args.to === 'zip' && out === '-') throw usage('--to zip needs --out FILE.zip');
+  if (args.to === 'layout' || args.to === 'xml') requireDirOut(args);
+  if (args.jobs !== undefined && (!Number.isInteger(args.jobs) || args.jobs < 0))
+    throw usage('--jobs must be a whole number ≥ 0');
+  const { config, dir } = await loadSalesConfig(args.config);
+  const layout = await resolveLayout(args.layout ?? config.layout, dir);
+  if (args.to === 'tralix-async' && config.tralix.idTipoCfd === undefined) {
+    throw new CfdiLayoutError(
+      'CONFIG_INVALID',
+      '--to tralix-async needs tralix.idTipoCfd in the config (seed 002)',
+    );
+  }
+  const maxFiles = args['max-files'] ?? config.bundle.maxFiles;
+  const maxBytes = args['max-bytes'] ?? config.bundle.maxBytes;
+  if (!Number.isInteger(maxFiles) || maxFiles < 1) throw usage('--max-files must be a whole number ≥ 1');
+  if (!Number.isInteger(maxBytes) || maxBytes < 1) throw usage('--max-bytes must be a whole number ≥ 1');
+
+  const source = await openSales(args, config);
+  const spec: StageSpec = { target: args.to, config, layout, validation: args.validate ?? 'fast' };
+  try {
+    return await withOrderFallback(source, (order, onSplit, staged) =>
+      buildPass(args, spec, source, { order, onSplit }, staged, { maxFiles, maxBytes }),
+    );
+  } finally {
+    await source.cleanup();
+  }
+}
+
+/** One pass of `build` over the export with one grouping order; outputs go to staged paths. */
+async function buildPass(
+  args: BuildArgs,
+  spec: StageSpec,
+  source: SalesSource,
+  grouping: { order: GroupOrder; onSplit: 'reject' | 'throw' },
+  staged: StagedOutputs,
+  limits: { maxFiles: number; maxBytes: number },
+): Promise<CommandResult> {
+  const out = args.out ?? '-';
+  const stats: SalesStats = { rows: 0, tickets: 0 };
+  // Orders need no desglose: building them is cheaper than handing them to a thread; small inputs do
+  // not repay starting threads; and only order auto can start over when slices disagree on order.
+  const jobs = args.to === 'orders' ? 0 : (args.jobs ?? availableParallelism());
+  // An explicit --jobs asks for threads whatever the size (tests use it on small exports).
+  const bigEnough = args.jobs !== undefined || source.size >= WORKER_MIN_BYTES;
+  const read =
+    jobs >= 1 && bigEnough && grouping.onSplit === 'throw'
+      ? await sliceFormat(source.path, args, spec.config)
+      : undefined;
+  const pooled = read !== undefined;
+  let items: AsyncIterable<Produced>;
+  let progress: RowProgress;
+  if (read !== undefined) {
+    const counter = { bytes: 0 };
+    progress = new RowProgress(args, { size: source.size, bytesRead: () => counter.bytes });
+    items = producePooled(
+      sliceExport(source.path, read, spec.config, counter),
+      spec,
+      read,
+      jobs,
+      stats,
+      progress,
+    );
+  } else {
+    progress = new RowProgress(args, source);
+    const groups = groupRecords(progress.track(source.records()), { ...grouping, stats });
+    items = produceTickets(ticketsOf(groups, spec.config), spec);
+  }
+  const rejects = await RejectsWriter.open(
+    args,
+    args.rejects === undefined ? undefined : await staged.file(args.rejects),
+  );
+  const counts = emptyCounts();
+  const outputs: Record<string, unknown> = { target: args.to, order: grouping.order };
+  try {
+    switch (args.to) {
+      case 'tralix-tickets':
+      case 'tralix-async': {
+        const sink = await openLines(await staged.file(out));
+        await drain(items, rejects, counts, async (p) => {
+          if (p.kind === 'line') await sink.line(p.text);
+          else if (p.kind === 'lines') await sink.bytes(p.data);
+        });
+        await sink.close();
+        outputs.file = out;
+        break;
+      }
+      case 'orders':
+        outputs.files = await writeOrders(out, staged, spec.config.orders.batchSize, items, rejects, counts);
+        break;
+      case 'layout':
+      case 'xml': {
+        const dir = await staged.dir(out);
+        const unique = uniqueNames();
+        await drain(items, rejects, counts, async (p) => {
+          if (p.kind === 'document') await writeFile(join(dir, unique(p.name)), p.content);
+        });
+        outputs.dir = out;
+        break;
+      }
+      case 'zip': {
+        const unique = uniqueNames();
+        async function* files(): AsyncGenerator<BundleFile> {
+          for await (const item of items) {
+            counts.tickets++;
+            if (item.kind === 'reject') {
+              counts.rejected++;
+              await rejects.write(item.reject);
+            } else if (item.kind === 'skip') counts.skipped++;
+            else if (item.kind === 'document') {
+              counts.written++;
+              yield {
+                name: unique(item.name),
+                content: item.content,
+                serie: item.serie,
+                folio: item.folio,
+                total: item.total,
+                ...(item.sha256 === undefined ? {} : { sha256: item.sha256 }),
+              };
+            }
+          }
+        }
+        const bundles = await writeBundles(files(), out, limits);
+        outputs.zips = bundles.zips;
+        outputs.manifest = bundles.manifest;
+        break;
+      }
+    }
+  } finally {
+    progress.stop();
+    await rejects.close();
+  }
+  await rejects.report();
+  const invoiceTarget = args.to !== 'tralix-tickets' && args.to !== 'orders';
+  await printSummary(
+    `build ${args.to}`,
+    stats,
+    counts,
+    invoiceTarget ? 'no receptor: left for the factura global' : undefined,
+  );
+  Object.assign(outputs, { rows: stats.rows, ...counts, threads: pooled ? jobs : 0 });
+  if (args.rejects !== undefined) outputs.rejects = args.rejects;
+  return { ok: counts.rejected === 0, issues: rejects.jsonIssues(), outputs };
+}
+
+/** `cfdi-layout build INPUT --to TARGET`: a sales export to provider payloads, layouts, XML or ZIPs. */
+export const buildCommand = {
+  command: 'build <input>',
+  describe:
+    'Sales export (CSV/JSON/JSONL) → tralix-tickets | tralix-async | orders | layout | xml | zip; bad rows go to --rejects',
+  builder: (y: Argv<GlobalArgs>) =>
+    withSalesInputOptions(y)
+      .option('to', { choices: BUILD_TARGETS, demandOption: true, describe: 'What to build' })
+      .option('out', {
+        type: 'string',
+        describe:
+          'tralix-tickets, tralix-async, orders: FILE or - (default); orders: DIR for one file per array; layout, xml: DIR; zip: FILE.zip',
+      })
+      .option('max-files', {
+        type: 'number',
+        describe: 'zip: XML files per ZIP (default: config bundle.maxFiles, 1000)',
+      })
+      .option('max-bytes', {
+        type: 'number',
+        describe: 'zip: uncompressed XML bytes per ZIP (default: config bundle.maxBytes, 50 MiB)',
+      })
+      .option('validate', {
+        choices: ['fast', 'full'] as const,
+        describe:
+          'SAT rules per document: fast (rules the rows cannot settle; default) or full (every offline rule)',
+      })
+      .option('jobs', {
+        type: 'number',
+        describe:
+          'Worker threads that build slices of the export (default: CPU count, for exports over 2 MB; 0: build on the main thread)',
+      }) as unknown as Argv<GlobalArgs>,
+  // yargs types a module's handler by the registry's loose args; the builder guarantees BuildArgs.
+  handler: (args: ArgumentsCamelCase<GlobalArgs>) =>
+    runCommand('build', args, () => runBuild(args as unknown as BuildArgs)),
+} satisfies CommandModule<GlobalArgs, GlobalArgs>;

@@ -1,0 +1,224 @@
+import { isCfdiLayoutError } from '../errors.js';
+import type { Issue } from '../issues.js';
+import type { Comprobante, Concepto, Receptor, TrasladoLocal } from '../model/comprobante.js';
+import { checkEmisorReceptor, makeContext, validateComprobante } from '../rules/index.js';
+import type { SalesConfig } from '../sales/config.js';
+import type { RowIssue } from '../sales/rejects.js';
+import type { Ticket } from '../sales/ticket.js';
+import {
+  type ConceptoFromImporte,
+  type ConceptoFromImporteInput,
+  conceptoFromImporte,
+} from '../taxes/concepto.js';
+import { formatAmount, sum } from '../taxes/money.js';
+import { computeTotals } from '../taxes/totals.js';
+import { issuesToRowIssues } from './build-item.js';
+
+/** Receptor RFC of the público en general (rules doc F.4). */
+export const RFC_PUBLICO_EN_GENERAL = 'XAXX010101000';
+/** Receptor Nombre of the público en general (CFDI40130, CFDI40146). */
+export const NOMBRE_PUBLICO_EN_GENERAL = 'PUBLICO EN GENERAL';
+
+/**
+ * The público en general receptor as the SAT Guía fills it: DomicilioFiscalReceptor = LugarExpedicion
+ * (CFDI40149), RegimenFiscalReceptor 616 (CFDI40159), UsoCFDI S01.
+ */
+export function publicoEnGeneral(lugarExpedicion: string): Receptor {
+  return {
+    rfc: RFC_PUBLICO_EN_GENERAL,
+    nombre: NOMBRE_PUBLICO_EN_GENERAL,
+    domicilioFiscalReceptor: lugarExpedicion,
+    regimenFiscalReceptor: '616',
+    usoCFDI: 'S01',
+  };
+}
+
+/** A ticket's comprobante, or the findings that stop it. */
+export interface TicketComprobante {
+  readonly comprobante?: Comprobante;
+  readonly issues: readonly RowIssue[];
+}
+
+/**
+ * How much of the SAT rules runs on each ticket's comprobante.
+ *
+ * - `full`: every offline rule (`validateComprobante`): XSD facets, catalogs, arithmetic and business
+ *   rules. About 0.2 ms per ticket.
+ * - `fast` (batches): the rules that depend on how the values of different rows and of the config
+ *   combine, which no single row check decides: the emisor and receptor rules (persona, régimen and
+ *   uso CFDI, público en general; `checkEmisorReceptor`). The rest holds by construction: every field
+ *   the rows feed was checked against its XSD facet, SAT catalog and vigencia when the row was read
+ *   (parseSalesRow, which also applies the Moneda/TipoCambio rules CFDI40114–40116), the header values
+ *   are fixed (I, PUE, 01) or come from the checked config, and every amount comes from the
+ *   reconciled desglose and the A.5 sums, whose invariants the tax module's property tests pin down.
+ *   About 5 µs per ticket. The tests run `full` on every output they read back.
+ */
+export type ValidationLevel = 'full' | 'fast';
+
+/** Options of {@link ticketComprobante}. */
+export interface TicketComprobanteOptions {
+  /** Defaults to `fast`. */
+  readonly validation?: ValidationLevel;
+  /**
+   * `invoice`: the nominative invoice (receptor from the rows, every SAT rule applies).
+   * `insumo`: the ticket as the self-invoicing portal stores it, whose receptor is only known when the
+   * customer invoices; the model carries the público en general as a placeholder and the receptor's
+   * rules are not checked, because the ticket variant of the layout leaves the receptor out.
+   */
+  readonly purpose: 'invoice' | 'insumo';
+}
+
+/** Groups ISH amounts by rate into implocal TrasladosLocales (implocal allows a line per rate). */
+export function groupLocales(locales: readonly TrasladoLocal[]): TrasladoLocal[] {
+  const byRate = new Map<string, TrasladoLocal[]>();
+  for (const local of locales) {
+    const key = `${local.impLocTrasladado}\u0000${local.tasadeTraslado}`;
+    const list = byRate.get(key);
+    if (list === undefined) byRate.set(key, [local]);
+    else list.push(local);
+  }
+  return [...byRate.values()].map((list) => {
+    const first = list[0] as TrasladoLocal;
+    return { ...first, importe: formatAmount(sum(list.map((l) => l.importe)), 2) };
+  });
+}
+
+/**
+ * Assembles a comprobante from concepts and ISH lines: totals as the SAT sums them (A.5, implocal in
+ * Total) and the complemento implocal when there is ISH.
+ */
+export function assembleComprobante(
+  header: Omit<Comprobante, 'conceptos' | 'subTotal' | 'total' | 'impuestos' | 'complemento'>,
+  conceptos: Concepto[],
+  locales: readonly TrasladoLocal[],
+): Comprobante {
+  const trasladosLocales = groupLocales(locales);
+  const totals = computeTotals(
+    conceptos,
+    header.moneda,
+    trasladosLocales.length === 0
+      ? undefined
+      : { version: '1.0', totaldeRetenciones: '0.00', totaldeTraslados: '0.00', trasladosLocales },
+  );
+  return {
+    ...header,
+    subTotal: totals.subTotal,
+    ...(totals.descuento === undefined ? {} : { descuento: totals.descuento }),
+    total: totals.total,
+    conceptos,
+    ...(totals.impuestos === undefined ? {} : { impuestos: totals.impuestos }),
+    ...(totals.impuestosLocales === undefined
+      ? {}
+      : { complemento: [{ impuestosLocales: totals.impuestosLocales }] }),
+  };
+}
+
+/** Concepts already computed, by every input that shapes them: menus repeat, tickets reuse lines. */
+const conceptCache = new Map<string, ConceptoFromImporte>();
+const CONCEPT_CACHE_LIMIT = 5_000;
+
+/**
+ * {@link conceptoFromImporte} memoized on its whole input. The result is shared between comprobantes,
+ * which never modify their concepts; the cache is dropped when full, so memory stays bounded.
+ */
+export function cachedConcepto(input: ConceptoFromImporteInput): ConceptoFromImporte {
+  const key = `${input.importe}|${input.iva}|${input.ieps}|${input.ish}|${input.moneda}|${input.cantidad}|${input.claveProdServ}|${input.claveUnidad}|${input.objetoImp}|${input.noIdentificacion ?? '\u0000'}|${input.unidad ?? '\u0000'}|${input.descripcion}`;
+  let hit = conceptCache.get(key);
+  if (hit === undefined) {
+    hit = conceptoFromImporte(input);
+    if (conceptCache.size >= CONCEPT_CACHE_LIMIT) conceptCache.clear();
+    conceptCache.set(key, hit);
+  }
+  return hit;
+}
+
+/** The rules of a validation level (see {@link ValidationLevel}). */
+export function checkLevel(comprobante: Comprobante, level: ValidationLevel): Issue[] {
+  if (level === 'full') return validateComprobante(comprobante);
+  return checkEmisorReceptor(comprobante, makeContext(comprobante));
+}
+
+/** Errors only; in insumo mode, the placeholder receptor's findings are dropped (see the options). */
+function blocking(issues: readonly Issue[], purpose: 'invoice' | 'insumo'): Issue[] {
+  return issues.filter(
+    (i) =>
+      i.severity === 'error' &&
+      !(
+        purpose === 'insumo' &&
+        (i.path[0] === 'receptor' || (i.code === 'CFDI40146' && i.path[0] === 'informacionGlobal'))
+      ),
+  );
+}
+
+/**
+ * Builds the comprobante of one ticket: each line back-calculated on its own into a concept (rules
+ * doc C.4), so Total equals the sum of the lines to the cent; ISH in implocal; then every SAT rule
+ * that can be checked offline. Any error rejects the ticket, with concept paths mapped to their rows.
+ */
+export function ticketComprobante(
+  ticket: Ticket,
+  config: SalesConfig,
+  options: TicketComprobanteOptions,
+): TicketComprobante {
+  const conceptos: Concepto[] = [];
+  const locales: TrasladoLocal[] = [];
+  const failures: RowIssue[] = [];
+  for (const line of ticket.lines) {
+    try {
+      const built = cachedConcepto({
+        importe: line.importe,
+        iva: line.iva,
+        ieps: line.ieps,
+        ish: line.ish,
+        moneda: ticket.moneda,
+        cantidad: line.cantidad,
+        claveProdServ: line.claveProdServ,
+        claveUnidad: line.claveUnidad,
+        descripcion: line.descripcion,
+        noIdentificacion: line.noIdentificacion,
+        unidad: line.unidad,
+        objetoImp: line.objetoImp,
+      });
+      conceptos.push(built.concepto);
+      if (built.ish !== undefined) locales.push(built.ish);
+    } catch (err) {
+      if (!isCfdiLayoutError(err)) throw err;
+      failures.push({
+        row: line.row,
+        field: err.location?.field ?? 'importe',
+        code: err.code,
+        message: err.message,
+      });
+    }
+  }
+  if (failures.length > 0) return { issues: failures };
+  const receptor = ticket.receptor ?? publicoEnGeneral(config.lugarExpedicion);
+  const comprobante = assembleComprobante(
+    {
+      version: '4.0',
+      serie: config.serie,
+      folio: ticket.ticket,
+      fecha: ticket.fecha,
+      formaPago: ticket.formaPago,
+      moneda: ticket.moneda,
+      ...(ticket.moneda === 'MXN' || ticket.tipoCambio === undefined
+        ? {}
+        : { tipoCambio: ticket.tipoCambio }),
+      tipoDeComprobante: 'I',
+      exportacion: '01',
+      metodoPago: 'PUE',
+      lugarExpedicion: config.lugarExpedicion,
+      emisor: {
+        rfc: config.emisor.rfc,
+        nombre: config.emisor.nombre,
+        regimenFiscal: config.emisor.regimenFiscal,
+      },
+      receptor: { ...receptor },
+    },
+    conceptos,
+    locales,
+  );
+  const issues = blocking(checkLevel(comprobante, options.validation ?? 'fast'), options.purpose);
+  if (issues.length > 0) return { issues: issuesToRowIssues(issues, ticket) };
+  return { comprobante, issues: [] };
+}

@@ -1,0 +1,131 @@
+import { describe, expect, it } from 'vitest';
+import { isCfdiLayoutError } from '../../src/errors.js';
+import { guessDelimiter, readSalesRecords, type SalesReadInfo } from '../../src/sales/index.js';
+import { chunked, records } from './helpers.js';
+
+describe('readSalesRecords: CSV', () => {
+  it.each([
+    [',', 'ticket,fecha,importe\n1,2026-11-20,10.00\n'],
+    [';', 'ticket;fecha;importe\n1;2026-11-20;10.00\n'],
+    ['|', 'ticket|fecha|importe\n1|2026-11-20|10.00\n'],
+    ['\t', 'ticket\tfecha\timporte\n1\t2026-11-20\t10.00\n'],
+  ])('guesses the delimiter %j from the header', async (delimiter, text) => {
+    const info: SalesReadInfo = {};
+    const out = [];
+    for await (const r of readSalesRecords(chunked(text), {}, info)) out.push(r);
+    expect(info.delimiter).toBe(delimiter);
+    expect(out).toEqual([
+      { row: 2, values: { ticket: '1', fecha: '2026-11-20', importe: '10.00' }, issues: [] },
+    ]);
+  });
+
+  it('drops a UTF-8 BOM, reads quoted fields with delimiters and newlines, and numbers rows as a spreadsheet does', async () => {
+    const text =
+      '\uFEFFticket,descripcion,fecha,importe\r\n1,"Taco, al pastor",2026-11-20,10.00\r\n2,"Línea 1\nLínea 2",2026-11-20,5.50\r\n\r\n3,"Dice ""hola""",2026-11-20,1.00\r\n';
+    const out = await records(text, {}, 5);
+    expect(out.map((r) => [r.row, r.values.ticket, r.values.descripcion])).toEqual([
+      [2, '1', 'Taco, al pastor'],
+      [3, '2', 'Línea 1\nLínea 2'],
+      [4, '', undefined],
+      [5, '3', 'Dice "hola"'],
+    ]);
+  });
+
+  it('reads Latin-1 by option, and flags text that is not UTF-8 when read as UTF-8', async () => {
+    const bytes = Buffer.from(
+      'ticket,descripcion,fecha,importe\n1,Café con leche,2026-11-20,10.00\n',
+      'latin1',
+    );
+    const latin = await records(bytes, { encoding: 'latin1' });
+    expect(latin[0]?.values.descripcion).toBe('Café con leche');
+    expect(latin[0]?.issues).toEqual([]);
+    const utf = await records(bytes);
+    expect(utf[0]?.issues.map((i) => [i.code, i.field])).toEqual([['SALES_TEXT_INVALID', 'descripcion']]);
+  });
+
+  it('maps an ERP header through the config columns, case-insensitively, ignoring other columns', async () => {
+    const text = 'Folio Ticket;SUCURSAL;Fecha Venta;Total;Notas\nA-1;CENTRO;2026-11-20;99.00;x\n';
+    const out = await records(text, {
+      columns: { ticket: 'folio ticket', fecha: 'Fecha Venta', importe: 'TOTAL' },
+    });
+    expect(out[0]?.values).toEqual({
+      ticket: 'A-1',
+      sucursal: 'CENTRO',
+      fecha: '2026-11-20',
+      importe: '99.00',
+    });
+  });
+
+  it('stops with SALES_HEADER_INVALID when a required column is missing or repeated', async () => {
+    const missing = await records('ticket,fecha\n1,2026-11-20\n').catch((e: unknown) => e);
+    expect(isCfdiLayoutError(missing, 'SALES_HEADER_INVALID')).toBe(true);
+    expect((missing as Error).message).toContain('importe');
+    const twice = await records('ticket,fecha,importe,Importe\n1,2026-11-20,1,2\n').catch((e: unknown) => e);
+    expect(isCfdiLayoutError(twice, 'SALES_HEADER_INVALID')).toBe(true);
+  });
+
+  it('never loses a row: wrong field counts and broken quoting become issues at their row', async () => {
+    const text = 'ticket,fecha,importe\n1,2026-11-20,10.00\n2,2026-11-20\n3,2026-11-20,"5.00\n';
+    const out = await records(text);
+    expect(out.map((r) => [r.row, r.issues.map((i) => i.code)])).toEqual([
+      [2, []],
+      [3, ['SALES_COLUMN_COUNT']],
+      [4, ['SALES_RECORD_MALFORMED']],
+    ]);
+  });
+
+  it('keeps a stray quote inside a field as text instead of derailing the rows after it', async () => {
+    const out = await records(
+      'ticket,descripcion,fecha,importe\n1,Pantalla 15" HD,2026-11-20,10.00\n2,Otro,2026-11-20,1.00\n',
+    );
+    expect(out.map((r) => r.values.descripcion)).toEqual(['Pantalla 15" HD', 'Otro']);
+  });
+
+  it('adds rowOffset to every row number (a slice of a larger export)', async () => {
+    const out = await records('ticket,fecha,importe\n1,2026-11-20,x\n', { rowOffset: 100 });
+    expect(out[0]?.row).toBe(102);
+  });
+
+  it('guessDelimiter ignores delimiters inside quotes and defaults to a comma', () => {
+    expect(guessDelimiter('"a;b;c",d,e')).toBe(',');
+    expect(guessDelimiter('ticket')).toBe(',');
+  });
+});
+
+describe('readSalesRecords: JSON', () => {
+  it('reads JSON lines with line numbers, numbers kept as JSON values, bad lines as issues', async () => {
+    const text =
+      '{"ticket":"1","fecha":"2026-11-20","importe":12.5}\n\nnot json\n[1]\n{"Ticket":2,"FECHA":"2026-11-20","importe":"3"}';
+    const out = await records(text);
+    expect(out.map((r) => [r.row, r.values.ticket, r.issues.map((i) => i.code)])).toEqual([
+      [1, '1', []],
+      [3, undefined, ['SALES_RECORD_MALFORMED']],
+      [4, undefined, ['SALES_RECORD_MALFORMED']],
+      [5, 2, []],
+    ]);
+    expect(out[0]?.values.importe).toBe(12.5);
+  });
+
+  it('streams a JSON array item by item, whatever the chunk boundaries, strings with brackets included', async () => {
+    const items = [
+      { ticket: '1', fecha: '2026-11-20', importe: '1.00', descripcion: 'a ] b } c "q" \\ d' },
+      { ticket: '2', fecha: '2026-11-20', importe: 2, nested: { x: [1, { y: '}' }] } },
+    ];
+    for (const size of [1, 3, 1000]) {
+      const out = await records(` \n${JSON.stringify(items, null, 2)}\n`, {}, size);
+      expect(out.map((r) => [r.row, r.values.ticket, r.values.descripcion])).toEqual([
+        [1, '1', items[0]?.descripcion],
+        [2, '2', undefined],
+      ]);
+    }
+  });
+
+  it('reports a JSON array that is cut off, or items that are not objects, without losing the others', async () => {
+    const out = await records('[{"ticket":"1","fecha":"2026-11-20","importe":"1"}, 5, {"ticket":"3"');
+    expect(out.map((r) => [r.row, r.issues.map((i) => i.code)])).toEqual([
+      [1, []],
+      [2, ['SALES_RECORD_MALFORMED']],
+      [3, ['SALES_RECORD_MALFORMED']],
+    ]);
+  });
+});
