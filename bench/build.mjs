@@ -54,7 +54,7 @@ function times(price, qty) {
  * Writes a sorted sales export: tickets of 1–5 lines over 20 branches, mostly IVA 16, a hotel share
  * with ISH 3 %, about 1 broken row in 2,000. `nominative` gives every ticket receptor columns.
  */
-async function writeSales(path, { lines: wantedLines, tickets: wantedTickets, nominative = false }) {
+export async function writeSales(path, { lines: wantedLines, tickets: wantedTickets, nominative = false }) {
   const out = createWriteStream(path);
   const header =
     'ticket,sucursal,fecha,importe,iva,ish,formaPago,descripcion,cantidad,receptorRfc,receptorNombre,receptorDomicilioFiscal,receptorRegimenFiscal,usoCFDI\n';

@@ -18,7 +18,8 @@ function toolsPresent(): boolean {
 export const kitMissingReason: string | undefined = (() => {
   let reason: string | undefined;
   if (!existsSync(join(KIT, 'validate-xsd.sh'))) reason = `SAT kit not found at ${KIT}`;
-  else if (!toolsPresent()) reason = 'xmllint/xsltproc not installed (apt-get install libxml2-utils xsltproc)';
+  else if (!toolsPresent())
+    reason = 'xmllint/xsltproc not installed (apt-get install libxml2-utils xsltproc)';
   if (reason !== undefined && process.env.REQUIRE_SAT_KIT === '1') {
     throw new Error(`REQUIRE_SAT_KIT=1 but ${reason}`);
   }
