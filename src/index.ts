@@ -141,6 +141,7 @@ export {
   type TrasladoLocal,
 } from './model/comprobante.js';
 export { parseJsonText, readComprobanteJson } from './model/json.js';
+/** An XML element carried verbatim (unknown complements, Addenda, TimbreFiscalDigital). */
 export type { XmlElement } from './model/xml-element.js';
 export { checkRfc, personaOf, RFCS_GENERICOS, type RfcCheck, rfcCheckDigit } from './rfc/rfc.js';
 // rules

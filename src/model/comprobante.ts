@@ -29,19 +29,23 @@ const AmountIn = z.union([z.string(), z.number()]).transform((value, ctx) => {
   }
 });
 
+/** cfdi:InformacionGlobal: the period of a factura global (CFDI40130–40136). */
 export const InformacionGlobalSchema = z.strictObject({
   periodicidad: Text,
   meses: Text,
   año: Text,
 });
 
+/** cfdi:CfdiRelacionado: one related UUID. */
 export const CfdiRelacionadoSchema = z.strictObject({ uUID: Text });
 
+/** cfdi:CfdiRelacionados: a TipoRelacion and the UUIDs it relates. */
 export const CfdiRelacionadosSchema = z.strictObject({
   tipoRelacion: Text,
   cfdiRelacionado: z.array(CfdiRelacionadoSchema).min(1),
 });
 
+/** cfdi:Emisor. */
 export const EmisorSchema = z.strictObject({
   rfc: Text,
   nombre: Text,
@@ -49,6 +53,7 @@ export const EmisorSchema = z.strictObject({
   facAtrAdquirente: Text.optional(),
 });
 
+/** cfdi:Receptor. */
 export const ReceptorSchema = z.strictObject({
   rfc: Text,
   nombre: Text,
@@ -77,11 +82,13 @@ export const RetencionSchema = z.strictObject({
   importe: Amount,
 });
 
+/** A concepto's cfdi:Impuestos: its Traslados and Retenciones. */
 export const ConceptoImpuestosSchema = z.strictObject({
   traslados: z.array(TrasladoSchema).min(1).optional(),
   retenciones: z.array(RetencionSchema).min(1).optional(),
 });
 
+/** cfdi:ACuentaTerceros of a concepto. */
 export const ACuentaTercerosSchema = z.strictObject({
   rfcACuentaTerceros: Text,
   nombreACuentaTerceros: Text,
@@ -89,10 +96,13 @@ export const ACuentaTercerosSchema = z.strictObject({
   domicilioFiscalACuentaTerceros: Text,
 });
 
+/** cfdi:InformacionAduanera: one NumeroPedimento. */
 export const InformacionAduaneraSchema = z.strictObject({ numeroPedimento: Text });
 
+/** cfdi:CuentaPredial: one Numero. */
 export const CuentaPredialSchema = z.strictObject({ numero: Text });
 
+/** cfdi:Parte of a concepto. */
 export const ParteSchema = z.strictObject({
   claveProdServ: Text,
   noIdentificacion: Text.optional(),
@@ -104,6 +114,7 @@ export const ParteSchema = z.strictObject({
   informacionAduanera: z.array(InformacionAduaneraSchema).min(1).optional(),
 });
 
+/** cfdi:Concepto, with its nodes in cfdv40.xsd order. */
 export const ConceptoSchema = z.strictObject({
   claveProdServ: Text,
   noIdentificacion: Text.optional(),
@@ -135,6 +146,7 @@ export const ComprobanteTrasladoSchema = z.strictObject({
   importe: Amount.optional(),
 });
 
+/** The comprobante's cfdi:Impuestos: grouped Retenciones and Traslados and their totals. */
 export const ComprobanteImpuestosSchema = z.strictObject({
   totalImpuestosRetenidos: Amount.optional(),
   totalImpuestosTrasladados: Amount.optional(),
@@ -142,12 +154,14 @@ export const ComprobanteImpuestosSchema = z.strictObject({
   traslados: z.array(ComprobanteTrasladoSchema).min(1).optional(),
 });
 
+/** implocal:RetencionesLocales: one local withholding (TasadeRetencion is a percentage). */
 export const RetencionLocalSchema = z.strictObject({
   impLocRetenido: Text,
   tasadeRetencion: Amount,
   importe: Amount,
 });
 
+/** implocal:TrasladosLocales: one local transferred tax such as ISH (TasadeTraslado is a percentage). */
 export const TrasladoLocalSchema = z.strictObject({
   impLocTrasladado: Text,
   tasadeTraslado: Amount,
@@ -206,23 +220,27 @@ export const ComprobanteSchema = z.strictObject(comprobanteShape);
 
 // ---- input family: computed amounts optional, exact JSON numbers accepted for amounts ----
 
+/** A concept Traslado on input: Base and Importe may be omitted (computed). */
 export const TrasladoInputSchema = TrasladoSchema.extend({
   base: AmountIn.optional(),
   tasaOCuota: z.union([Text, z.number()]).transform(String).optional(),
   importe: AmountIn.optional(),
 });
 
+/** A concept Retencion on input: Base and Importe may be omitted (computed). */
 export const RetencionInputSchema = RetencionSchema.extend({
   base: AmountIn.optional(),
   tasaOCuota: z.union([Text, z.number()]).transform(String),
   importe: AmountIn.optional(),
 });
 
+/** A concepto's Impuestos on input. */
 export const ConceptoImpuestosInputSchema = z.strictObject({
   traslados: z.array(TrasladoInputSchema).min(1).optional(),
   retenciones: z.array(RetencionInputSchema).min(1).optional(),
 });
 
+/** A concepto on input: Importe may be omitted (Cantidad × ValorUnitario), amounts may be exact JSON numbers. */
 export const ConceptoInputSchema = ConceptoSchema.extend({
   cantidad: AmountIn,
   valorUnitario: AmountIn,
@@ -231,6 +249,7 @@ export const ConceptoInputSchema = ConceptoSchema.extend({
   impuestos: ConceptoImpuestosInputSchema.optional(),
 });
 
+/** The implocal complement on input: totals and local importes may be omitted (computed). */
 export const ImpuestosLocalesInputSchema = ImpuestosLocalesSchema.extend({
   version: z.literal('1.0').default('1.0'),
   totaldeRetenciones: AmountIn.optional(),
@@ -245,6 +264,7 @@ export const ImpuestosLocalesInputSchema = ImpuestosLocalesSchema.extend({
     .optional(),
 });
 
+/** One cfdi:Complemento child on input. */
 export const ComplementoItemInputSchema = z.union([
   z.strictObject({ impuestosLocales: ImpuestosLocalesInputSchema }),
   z.strictObject({ xml: XmlElementSchema }),
@@ -262,31 +282,55 @@ export const ComprobanteInputSchema = ComprobanteSchema.extend({
   complemento: z.array(ComplementoItemInputSchema).optional(),
 });
 
+/** cfdi:InformacionGlobal. */
 export type InformacionGlobal = z.infer<typeof InformacionGlobalSchema>;
+/** cfdi:CfdiRelacionado. */
 export type CfdiRelacionado = z.infer<typeof CfdiRelacionadoSchema>;
+/** cfdi:CfdiRelacionados. */
 export type CfdiRelacionados = z.infer<typeof CfdiRelacionadosSchema>;
+/** cfdi:Emisor. */
 export type Emisor = z.infer<typeof EmisorSchema>;
+/** cfdi:Receptor. */
 export type Receptor = z.infer<typeof ReceptorSchema>;
+/** A concept-level cfdi:Traslado. */
 export type Traslado = z.infer<typeof TrasladoSchema>;
+/** A concept-level cfdi:Retencion. */
 export type Retencion = z.infer<typeof RetencionSchema>;
+/** A concepto's cfdi:Impuestos. */
 export type ConceptoImpuestos = z.infer<typeof ConceptoImpuestosSchema>;
+/** cfdi:ACuentaTerceros. */
 export type ACuentaTerceros = z.infer<typeof ACuentaTercerosSchema>;
+/** cfdi:InformacionAduanera. */
 export type InformacionAduanera = z.infer<typeof InformacionAduaneraSchema>;
+/** cfdi:CuentaPredial. */
 export type CuentaPredial = z.infer<typeof CuentaPredialSchema>;
+/** cfdi:Parte. */
 export type Parte = z.infer<typeof ParteSchema>;
+/** cfdi:Concepto. */
 export type Concepto = z.infer<typeof ConceptoSchema>;
+/** A comprobante-level cfdi:Retencion. */
 export type ComprobanteRetencion = z.infer<typeof ComprobanteRetencionSchema>;
+/** A comprobante-level cfdi:Traslado. */
 export type ComprobanteTraslado = z.infer<typeof ComprobanteTrasladoSchema>;
+/** The comprobante's cfdi:Impuestos. */
 export type ComprobanteImpuestos = z.infer<typeof ComprobanteImpuestosSchema>;
+/** implocal:RetencionesLocales. */
 export type RetencionLocal = z.infer<typeof RetencionLocalSchema>;
+/** implocal:TrasladosLocales. */
 export type TrasladoLocal = z.infer<typeof TrasladoLocalSchema>;
+/** implocal:ImpuestosLocales. */
 export type ImpuestosLocales = z.infer<typeof ImpuestosLocalesSchema>;
+/** One child of cfdi:Complemento. */
 export type ComplementoItem = z.infer<typeof ComplementoItemSchema>;
 /** The complete CFDI 4.0 comprobante. */
 export type Comprobante = z.infer<typeof ComprobanteSchema>;
 /** A comprobante as read from user JSON, after parsing: computed amounts may be missing. */
 export type ComprobanteInput = z.output<typeof ComprobanteInputSchema>;
+/** A concepto as read from user JSON. */
 export type ConceptoInput = z.output<typeof ConceptoInputSchema>;
+/** A concept Traslado as read from user JSON. */
 export type TrasladoInput = z.output<typeof TrasladoInputSchema>;
+/** A concept Retencion as read from user JSON. */
 export type RetencionInput = z.output<typeof RetencionInputSchema>;
+/** The implocal complement as read from user JSON. */
 export type ImpuestosLocalesInput = z.output<typeof ImpuestosLocalesInputSchema>;

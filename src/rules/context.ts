@@ -27,6 +27,7 @@ export interface RuleContext {
  */
 const CFDI40_EN_VIGOR = '2022-01-01';
 
+/** t_FechaH: local date and time without zone, year 2010 or later (CFDI40101). */
 export const FECHA_H =
   /^(20[1-9][0-9])-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]$/;
 
