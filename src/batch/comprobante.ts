@@ -5,12 +5,13 @@ import { checkEmisorReceptor, makeContext, validateComprobante } from '../rules/
 import type { SalesConfig } from '../sales/config.js';
 import type { RowIssue } from '../sales/rejects.js';
 import type { Ticket } from '../sales/ticket.js';
+import { cachedAmount } from '../taxes/attempt.js';
 import {
   type ConceptoFromImporte,
   type ConceptoFromImporteInput,
   conceptoFromImporte,
 } from '../taxes/concepto.js';
-import { formatAmount, sum } from '../taxes/money.js';
+import { formatAmount, Money } from '../taxes/money.js';
 import { computeTotals } from '../taxes/totals.js';
 import { issuesToRowIssues } from './build-item.js';
 
@@ -79,7 +80,10 @@ export function groupLocales(locales: readonly TrasladoLocal[]): TrasladoLocal[]
   }
   return [...byRate.values()].map((list) => {
     const first = list[0] as TrasladoLocal;
-    return { ...first, importe: formatAmount(sum(list.map((l) => l.importe)), 2) };
+    // The same few ISH amounts recur across tickets: parsed once (cachedAmount) instead of per sum.
+    let total = new Money(0);
+    for (const l of list) total = total.plus(cachedAmount(l.importe) ?? l.importe);
+    return { ...first, importe: formatAmount(total, 2) };
   });
 }
 

@@ -27,10 +27,31 @@ export function isBlocked(value: Attempt): value is Blocked {
   return !(value instanceof Money);
 }
 
+/*
+ * Batches sum the same few amount strings over and over (menu prices, their taxes), and parsing a
+ * decimal string is most of the cost of a sum. Money values are immutable, so one parsed value can
+ * be shared by every caller; the cache is dropped when full, so memory stays bounded.
+ */
+const parsed = new Map<string, Money>();
+const PARSED_LIMIT = 10_000;
+
+/** The amount a plain decimal string holds, or undefined when it is not one (memoized, bounded). */
+export function cachedAmount(text: string): Money | undefined {
+  let value = parsed.get(text);
+  if (value === undefined) {
+    if (!isAmountText(text)) return undefined;
+    value = new Money(text);
+    if (parsed.size >= PARSED_LIMIT) parsed.clear();
+    parsed.set(text, value);
+  }
+  return value;
+}
+
 /** Parses a model amount, or explains (with its dotted path) why it is not one. */
 export function amountAt(text: string, path: IssuePath): Attempt {
-  if (isAmountText(text)) return new Money(text);
-  return { blocked: `${formatPath(path)} ${JSON.stringify(text)} is not a decimal amount` };
+  return (
+    cachedAmount(text) ?? { blocked: `${formatPath(path)} ${JSON.stringify(text)} is not a decimal amount` }
+  );
 }
 
 /** Applies `f` when both attempts hold values; otherwise passes the first reason on. */

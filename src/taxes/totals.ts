@@ -10,6 +10,7 @@ import {
   type Attempt,
   amountAt,
   type Blocked,
+  cachedAmount,
   combine,
   type Decimals,
   isBlocked,
@@ -70,15 +71,36 @@ export interface ConceptSums {
   readonly retenciones: readonly RetencionGroup[];
 }
 
+/*
+ * The group key and the written TasaOCuota of a rate string are pure functions of the string, and a
+ * batch has only a handful of distinct rates: memoized (bounded) so a sum does not re-parse them for
+ * every concept.
+ */
+const rateKeys = new Map<string, string>();
+const groupTasas = new Map<string, string>();
+const RATE_CACHE_LIMIT = 1_000;
+
+function memo(cache: Map<string, string>, key: string, compute: (key: string) => string): string {
+  let value = cache.get(key);
+  if (value === undefined) {
+    value = compute(key);
+    if (cache.size >= RATE_CACHE_LIMIT) cache.clear();
+    cache.set(key, value);
+  }
+  return value;
+}
+
 /** Groups compare TasaOCuota as decimals: `0.16` and `0.160000` are one group (CFDI40218). */
 export function rateKey(tasa: string | undefined): string {
   if (tasa === undefined) return '';
-  return isAmountText(tasa) ? new Money(tasa).toString() : tasa;
+  return memo(rateKeys, tasa, (t) => (isAmountText(t) ? new Money(t).toString() : t));
 }
 
 /** What we write for a group's TasaOCuota: 6 decimals when the value allows (A.1). */
 function groupTasa(tasa: string): string {
-  return isAmountText(tasa) && new Money(tasa).decimalPlaces() <= 6 ? formatTasa(new Money(tasa)) : tasa;
+  return memo(groupTasas, tasa, (t) =>
+    isAmountText(t) && new Money(t).decimalPlaces() <= 6 ? formatTasa(new Money(t)) : t,
+  );
 }
 
 function missing(path: IssuePath): Blocked {
@@ -103,15 +125,15 @@ export function sumConceptos(conceptos: readonly Concepto[], decimals: Decimals)
   let anyDescuento = false;
   const traslados = new Map<string, TrasladoAccumulator>();
   const retenciones = new Map<string, Attempt[]>();
+  // Paths are only built for an amount that is not a decimal: the common case allocates none.
   conceptos.forEach((c, i) => {
-    const path = ['conceptos', i];
-    importes.push(amountAt(c.importe, [...path, 'importe']));
+    importes.push(cachedAmount(c.importe) ?? amountAt(c.importe, ['conceptos', i, 'importe']));
     if (c.descuento !== undefined) {
       anyDescuento = true;
-      descuentos.push(amountAt(c.descuento, [...path, 'descuento']));
+      descuentos.push(cachedAmount(c.descuento) ?? amountAt(c.descuento, ['conceptos', i, 'descuento']));
     }
     c.impuestos?.traslados?.forEach((t, j) => {
-      const tPath = [...path, 'impuestos', 'traslados', j];
+      const tPath = (): IssuePath => ['conceptos', i, 'impuestos', 'traslados', j];
       const exento = t.tipoFactor === 'Exento';
       const key = `${t.impuesto}|${t.tipoFactor}|${exento ? '' : rateKey(t.tasaOCuota)}`;
       let group = traslados.get(key);
@@ -125,9 +147,11 @@ export function sumConceptos(conceptos: readonly Concepto[], decimals: Decimals)
         };
         traslados.set(key, group);
       }
-      group.bases.push(amountAt(t.base, [...tPath, 'base']));
+      group.bases.push(cachedAmount(t.base) ?? amountAt(t.base, [...tPath(), 'base']));
       group.importes?.push(
-        t.importe === undefined ? missing([...tPath, 'importe']) : amountAt(t.importe, [...tPath, 'importe']),
+        t.importe === undefined
+          ? missing([...tPath(), 'importe'])
+          : (cachedAmount(t.importe) ?? amountAt(t.importe, [...tPath(), 'importe'])),
       );
     });
     c.impuestos?.retenciones?.forEach((r, j) => {
@@ -136,7 +160,10 @@ export function sumConceptos(conceptos: readonly Concepto[], decimals: Decimals)
         group = [];
         retenciones.set(r.impuesto, group);
       }
-      group.push(amountAt(r.importe, [...path, 'impuestos', 'retenciones', j, 'importe']));
+      group.push(
+        cachedAmount(r.importe) ??
+          amountAt(r.importe, ['conceptos', i, 'impuestos', 'retenciones', j, 'importe']),
+      );
     });
   });
   return {

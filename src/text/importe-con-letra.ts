@@ -131,8 +131,32 @@ function below1e6(digits: string, apocope: boolean): string {
   return words.join(' ');
 }
 
-/** The words of an integer given as digits (no sign, at most MAX_DIGITS significant). */
-function integerWords(digits: string, apocope: boolean): { words: string; endsInScale: boolean } {
+interface IntegerWords {
+  readonly words: string;
+  readonly endsInScale: boolean;
+}
+
+/*
+ * Batches print the words of the same few totals over and over: the words of an integer are a pure
+ * function of its digits, so they are memoized; the cache is dropped when full, so memory stays
+ * bounded.
+ */
+const wordsCache = new Map<string, IntegerWords>();
+const WORDS_CACHE_LIMIT = 10_000;
+
+/** The words of an integer given as digits (no sign, at most MAX_DIGITS significant), memoized. */
+function integerWords(digits: string, apocope: boolean): IntegerWords {
+  const key = apocope ? `a${digits}` : digits;
+  let hit = wordsCache.get(key);
+  if (hit === undefined) {
+    hit = computeIntegerWords(digits, apocope);
+    if (wordsCache.size >= WORDS_CACHE_LIMIT) wordsCache.clear();
+    wordsCache.set(key, hit);
+  }
+  return hit;
+}
+
+function computeIntegerWords(digits: string, apocope: boolean): IntegerWords {
   const significant = digits.replace(/^0+/, '');
   if (significant === '') return { words: 'CERO', endsInScale: false };
   if (significant.length > MAX_DIGITS) {
@@ -176,6 +200,20 @@ export function numeroALetras(
   return integerWords(integerDigits(integer), options.apocope ?? false).words;
 }
 
+/** A canonical integer part (no leading zeros), then a fraction of exactly `decimals` digits when any. */
+const CANONICAL = /^(?:0|[1-9]\d*)(?:\.(\d+))?$/;
+
+/**
+ * True when `importe` is already written the way rounding to `decimals` would write it (amounts from
+ * a CFDI always are), so the words can be read off the text without a decimal round trip.
+ */
+function isCanonical(importe: string, decimals: number): boolean {
+  const match = CANONICAL.exec(importe);
+  if (match === null) return false;
+  const fraction = match[1];
+  return fraction === undefined ? decimals === 0 : fraction.length === decimals;
+}
+
 /**
  * An amount in words as printed on a CFDI (rules doc D): `123.45` MXN →
  * `CIENTO VEINTITRÉS PESOS 45/100 M.N.`. The amount is rounded half up to the currency's c_Moneda
@@ -191,7 +229,9 @@ export function importeConLetra(
   options: ImporteConLetraOptions = {},
 ): string {
   const decimals = currencyDecimals(moneda);
-  const [integer = '0', fraction = ''] = roundTo(parseAmount(importe), decimals).toFixed(decimals).split('.');
+  const [integer = '0', fraction = ''] = (
+    isCanonical(importe, decimals) ? importe : roundTo(parseAmount(importe), decimals).toFixed(decimals)
+  ).split('.');
   const { words, endsInScale } = integerWords(integer, true);
   const builtIn = Object.hasOwn(CURRENCY_WORDS, moneda) ? CURRENCY_WORDS[moneda] : undefined;
   const name = options.currencyName ?? builtIn ?? { singular: moneda, plural: moneda };
