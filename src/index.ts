@@ -37,6 +37,7 @@ export {
 // catalogs, RFC, importe con letra
 export {
   CLAVES_UNIDAD,
+  currencyDecimals,
   EXPORTACIONES,
   FORMAS_PAGO,
   IMPUESTOS,
@@ -143,6 +144,16 @@ export {
 export { parseJsonText, readComprobanteJson } from './model/json.js';
 /** An XML element carried verbatim (unknown complements, Addenda, TimbreFiscalDigital). */
 export type { XmlElement } from './model/xml-element.js';
+// taxes
+export {
+  decimalsOf,
+  formatAmount,
+  formatTasa,
+  Money,
+  parseAmount,
+  rateFromPercent,
+  roundTo,
+} from './money.js';
 export { checkRfc, personaOf, RFCS_GENERICOS, type RfcCheck, rfcCheckDigit } from './rfc/rfc.js';
 // rules
 export { RULE_CODES, type RuleDescription, validateComprobante } from './rules/index.js';
@@ -225,17 +236,6 @@ export {
   type PreparedDesglose,
   prepareDesglose,
 } from './taxes/desglose.js';
-// taxes
-export {
-  currencyDecimals,
-  decimalsOf,
-  formatAmount,
-  formatTasa,
-  Money,
-  parseAmount,
-  rateFromPercent,
-  roundTo,
-} from './taxes/money.js';
 export { computeTotals, type Totals } from './taxes/totals.js';
 export {
   importeWindow,

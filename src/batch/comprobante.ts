@@ -1,6 +1,7 @@
 import { isCfdiLayoutError } from '../errors.js';
 import type { Issue } from '../issues.js';
 import type { Comprobante, Concepto, Receptor, TrasladoLocal } from '../model/comprobante.js';
+import { formatAmount, Money } from '../money.js';
 import { checkEmisorReceptor, makeContext, validateComprobante } from '../rules/index.js';
 import type { SalesConfig } from '../sales/config.js';
 import type { RowIssue } from '../sales/rejects.js';
@@ -11,7 +12,6 @@ import {
   type ConceptoFromImporteInput,
   conceptoFromImporte,
 } from '../taxes/concepto.js';
-import { formatAmount, Money } from '../taxes/money.js';
 import { computeTotals } from '../taxes/totals.js';
 import { issuesToRowIssues } from './build-item.js';
 

@@ -1,6 +1,7 @@
 import { CfdiLayoutError, isCfdiLayoutError } from '../errors.js';
 import { type Issue, warning } from '../issues.js';
 import type { Comprobante, Concepto, TrasladoLocal } from '../model/comprobante.js';
+import { formatAmount, Money } from '../money.js';
 import {
   checkComprobante,
   checkEmisorReceptor,
@@ -12,7 +13,6 @@ import type { SalesConfig } from '../sales/config.js';
 import type { RowIssue } from '../sales/rejects.js';
 import type { SalesRow } from '../sales/row.js';
 import type { Ticket } from '../sales/ticket.js';
-import { formatAmount, Money } from '../taxes/money.js';
 import { renderComprobante } from '../xml/render.js';
 import { type BuildItem, rejectTicket, rejectTicketFor, type TicketSource } from './build-item.js';
 import {

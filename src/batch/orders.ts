@@ -1,8 +1,8 @@
 import { monedaDecimals } from '../catalogs/moneda.js';
+import { formatAmount, Money } from '../money.js';
 import type { SalesConfig } from '../sales/config.js';
 import type { SalesRow } from '../sales/row.js';
 import type { Ticket } from '../sales/ticket.js';
-import { formatAmount, Money } from '../taxes/money.js';
 import { type BuildItem, rejectTicketFor, type TicketSource } from './build-item.js';
 import { JsonDecimal, toJsonText } from './json-text.js';
 

@@ -5,7 +5,7 @@ export { FORMAS_PAGO, type FormaPagoEntry } from './forma-pago.js';
 export { IMPUESTOS, type ImpuestoEntry } from './impuesto.js';
 export { MESES } from './meses.js';
 export { METODOS_PAGO } from './metodo-pago.js';
-export { isMoneda, MONEDAS, type MonedaEntry, monedaDecimals } from './moneda.js';
+export { currencyDecimals, isMoneda, MONEDAS, type MonedaEntry, monedaDecimals } from './moneda.js';
 export { OBJETOS_IMP } from './objeto-imp.js';
 export { PAISES, type PaisEntry } from './pais.js';
 export { PERIODICIDADES } from './periodicidad.js';

@@ -1,3 +1,5 @@
+import { CfdiLayoutError } from '../errors.js';
+
 /**
  * c_Moneda: currency code → decimals allowed in comprobante-level amounts (SubTotal, Descuento,
  * Total, taxes; CFDI40107, 40112, 40202–40220) and the TipoCambio variation percentage.
@@ -203,4 +205,12 @@ export function isMoneda(code: string): boolean {
 /** The decimals of a currency, or `undefined` when the code is not in c_Moneda. */
 export function monedaDecimals(code: string): number | undefined {
   return Object.hasOwn(MONEDAS, code) ? MONEDAS[code]?.decimales : undefined;
+}
+
+/** The decimals of a c_Moneda code; throws `CURRENCY_UNKNOWN` for a code not in the catalog. */
+export function currencyDecimals(moneda: string): number {
+  const decimals = monedaDecimals(moneda);
+  if (decimals === undefined)
+    throw new CfdiLayoutError('CURRENCY_UNKNOWN', `moneda ${JSON.stringify(moneda)} is not in c_Moneda`);
+  return decimals;
 }

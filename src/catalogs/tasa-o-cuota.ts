@@ -1,4 +1,4 @@
-import { isAmountText, Money } from '../taxes/money.js';
+import { isAmountText, Money } from '../money.js';
 import { isVigente, type Vigencia } from './catalog.js';
 
 /**

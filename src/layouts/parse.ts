@@ -1,6 +1,6 @@
 import type { IssuePath } from '../issues.js';
 import { type Comprobante, ComprobanteSchema } from '../model/comprobante.js';
-import { Money } from '../taxes/money.js';
+import { Money } from '../money.js';
 import { importeConLetra } from '../text/importe-con-letra.js';
 import {
   type CompiledField,

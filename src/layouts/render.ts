@@ -1,7 +1,7 @@
 import { CfdiLayoutError } from '../errors.js';
 import type { IssuePath } from '../issues.js';
 import type { Comprobante } from '../model/comprobante.js';
-import { Money } from '../taxes/money.js';
+import { Money } from '../money.js';
 import { importeConLetra } from '../text/importe-con-letra.js';
 import {
   type CompiledField,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { amountFromJson } from '../taxes/money.js';
+import { amountFromJson } from '../money.js';
 import { XmlElementSchema } from './xml-element.js';
 
 /*

@@ -1,7 +1,7 @@
 import { TIPOS_DE_COMPROBANTE } from '../catalogs/index.js';
 import { error, type Issue } from '../issues.js';
 import type { Comprobante } from '../model/comprobante.js';
-import { decimalsOf, isAmountText, Money, roundTo, sum } from '../taxes/money.js';
+import { decimalsOf, isAmountText, Money, roundTo, sum } from '../money.js';
 import type { RuleContext, RuleDescription } from './context.js';
 
 /*

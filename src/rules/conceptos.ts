@@ -18,7 +18,7 @@ import type {
   Retencion,
   Traslado,
 } from '../model/comprobante.js';
-import { decimalsOf, isAmountText, Money } from '../taxes/money.js';
+import { decimalsOf, isAmountText, Money } from '../money.js';
 import { importeWindow, isImporteInWindow, isTaxImporteInWindow, taxWindow } from '../taxes/windows.js';
 import type { RuleContext } from './context.js';
 

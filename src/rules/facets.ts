@@ -20,8 +20,8 @@ import {
 } from '../catalogs/index.js';
 import { error, type Issue, type IssuePath } from '../issues.js';
 import type { Comprobante } from '../model/comprobante.js';
+import { Money } from '../money.js';
 import { checkRfc } from '../rfc/rfc.js';
-import { Money } from '../taxes/money.js';
 import { FECHA_H, parseFechaH, type RuleContext, type RuleDescription } from './context.js';
 
 /*

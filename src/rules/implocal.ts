@@ -1,6 +1,6 @@
 import { error, type Issue, type IssuePath, warning } from '../issues.js';
 import type { Comprobante, ImpuestosLocales } from '../model/comprobante.js';
-import { decimalsOf, isAmountText, Money } from '../taxes/money.js';
+import { decimalsOf, isAmountText, Money } from '../money.js';
 import { taxWindow } from '../taxes/windows.js';
 import type { RuleContext } from './context.js';
 

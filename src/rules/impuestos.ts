@@ -7,7 +7,7 @@ import type {
   ComprobanteTraslado,
   Concepto,
 } from '../model/comprobante.js';
-import { decimalsOf, isAmountText, Money, roundTo } from '../taxes/money.js';
+import { decimalsOf, isAmountText, Money, roundTo } from '../money.js';
 import type { RuleContext } from './context.js';
 
 /*

@@ -10,8 +10,8 @@ import {
 } from '../catalogs/index.js';
 import { monedaDecimals } from '../catalogs/moneda.js';
 import { isCfdiLayoutError } from '../errors.js';
+import { amountFromJson, decimalsOf, Money } from '../money.js';
 import { checkRfc } from '../rfc/rfc.js';
-import { amountFromJson, decimalsOf, Money } from '../taxes/money.js';
 import { codePointLabel, illegalCharOffset } from '../xml/xml-chars.js';
 import type { CanonicalColumn } from './columns.js';
 import type { SalesConfig } from './config.js';

@@ -1,5 +1,5 @@
 import { monedaDecimals } from '../catalogs/moneda.js';
-import { formatAmount, Money } from '../taxes/money.js';
+import { formatAmount, Money } from '../money.js';
 import type { SalesConfig } from './config.js';
 import { type Group, type GroupOrder, groupByTicket, recordKey, type TicketGroup } from './group.js';
 import type { SalesRecord } from './readers.js';

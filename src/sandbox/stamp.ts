@@ -1,8 +1,8 @@
 import { CfdiLayoutError } from '../errors.js';
 import { error, type Issue } from '../issues.js';
 import type { Comprobante } from '../model/comprobante.js';
+import { Money } from '../money.js';
 import { validateComprobante } from '../rules/index.js';
-import { Money } from '../taxes/money.js';
 import { parseComprobante } from '../xml/parse.js';
 import { renderComprobante } from '../xml/render.js';
 

@@ -1,6 +1,6 @@
 import { issueToJson } from '../issues.js';
 import type { Comprobante } from '../model/comprobante.js';
-import { Money } from '../taxes/money.js';
+import { Money } from '../money.js';
 import { renderSandboxPdf } from './pdf.js';
 import {
   basicCredentials,

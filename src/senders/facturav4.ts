@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { error, type Issue, type IssuePath, warning } from '../issues.js';
-import { Money } from '../taxes/money.js';
+import { Money } from '../money.js';
 import {
   type BatchOptions,
   type BatchReport,

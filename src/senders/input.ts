@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { error, type Issue } from '../issues.js';
-import { amountFromJson } from '../taxes/money.js';
+import { amountFromJson } from '../money.js';
 
 /** Issue code of an input item that is not what the operation sends. */
 export const ITEM_INVALID = 'ITEM_INVALID';

@@ -1,4 +1,4 @@
-import { parseAmount } from '../taxes/money.js';
+import { parseAmount } from '../money.js';
 
 /**
  * An exact decimal written into a JSON body as a number literal (`"monto": 12.36`), as the seeds'

@@ -1,6 +1,6 @@
 import { CfdiLayoutError } from '../errors.js';
 import { formatPath, type IssuePath } from '../issues.js';
-import { isAmountText, Money, roundTo } from './money.js';
+import { isAmountText, Money, roundTo } from '../money.js';
 
 /*
  * Completion must not stop at the first unusable amount: a computed value that depends on garbage is

@@ -8,9 +8,9 @@ import type {
   ImpuestosLocales,
   ImpuestosLocalesInput,
 } from '../model/comprobante.js';
+import { Money, roundTo } from '../money.js';
 import { type Attempt, amountAt, combine, type Decimals, type Report } from './attempt.js';
 import { completeConcepto } from './concepto.js';
-import { Money, roundTo } from './money.js';
 import {
   type ConceptSums,
   type ImpuestosTotals,

@@ -1,3 +1,4 @@
+import { currencyDecimals } from '../catalogs/moneda.js';
 import { CfdiLayoutError } from '../errors.js';
 import { formatPath, type IssuePath } from '../issues.js';
 import type {
@@ -10,6 +11,7 @@ import type {
   TrasladoInput,
   TrasladoLocal,
 } from '../model/comprobante.js';
+import { formatAmount, formatExact, Money, roundTo } from '../money.js';
 import {
   type Attempt,
   amountAt,
@@ -21,7 +23,6 @@ import {
   throwOnBlocked,
 } from './attempt.js';
 import { type DesgloseOptions, type DesgloseResult, prepareDesglose } from './desglose.js';
-import { currencyDecimals, formatAmount, formatExact, Money, roundTo } from './money.js';
 
 /*
  * Concept-level computation from net prices (rules doc A.3, A.4, A.9): the concept Importe is

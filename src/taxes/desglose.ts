@@ -1,7 +1,7 @@
+import { currencyDecimals } from '../catalogs/moneda.js';
 import { CfdiLayoutError } from '../errors.js';
 import {
   ceilTo,
-  currencyDecimals,
   formatAmount,
   formatExact,
   formatTasa,
@@ -10,7 +10,7 @@ import {
   rateFromPercent,
   roundTo,
   truncTo,
-} from './money.js';
+} from '../money.js';
 import { halfUnit, taxWindowOf } from './windows.js';
 
 /*

@@ -1,3 +1,4 @@
+import { currencyDecimals } from '../catalogs/moneda.js';
 import { formatPath, type IssuePath } from '../issues.js';
 import type {
   ComprobanteImpuestos,
@@ -6,6 +7,7 @@ import type {
   Concepto,
   ImpuestosLocales,
 } from '../model/comprobante.js';
+import { formatAmount, formatExact, formatTasa, isAmountText, Money } from '../money.js';
 import {
   type Attempt,
   amountAt,
@@ -19,7 +21,6 @@ import {
   sumAttempts,
   throwOnBlocked,
 } from './attempt.js';
-import { currencyDecimals, formatAmount, formatExact, formatTasa, isAmountText, Money } from './money.js';
 
 /*
  * Comprobante totals as the SAT sums them (rules doc A.5, A.9): every comprobante amount is the

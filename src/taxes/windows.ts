@@ -1,4 +1,4 @@
-import { ceilTo, decimalsOf, Money, parseAmount, parseRate, truncTo } from './money.js';
+import { ceilTo, decimalsOf, Money, parseAmount, parseRate, truncTo } from '../money.js';
 
 /*
  * The SAT limit windows (rules doc A.3 and A.4). The PAC does not recompute an amount: it accepts any

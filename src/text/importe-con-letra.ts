@@ -1,5 +1,6 @@
+import { currencyDecimals } from '../catalogs/moneda.js';
 import { CfdiLayoutError } from '../errors.js';
-import { currencyDecimals, parseAmount, roundTo } from '../taxes/money.js';
+import { parseAmount, roundTo } from '../money.js';
 
 /*
  * Amounts in words as Mexican representaciones impresas print them (rules doc D). The words are

@@ -15,24 +15,28 @@ function tsFiles(dir: string): string[] {
   return out;
 }
 
-const PURE_STAGES = ['model', 'taxes', 'rules', 'layouts', 'xml', 'catalogs', 'rfc', 'text'];
+const PURE_STAGES = ['model', 'taxes', 'rules', 'layouts', 'xml', 'catalogs', 'rfc', 'text', 'documents'];
 
 describe('architecture', () => {
-  it.each(PURE_STAGES)('src/%s is pure: no node:fs, process, fetch, archiver or console', (stage) => {
-    const dir = join(ROOT, 'src', stage);
-    const offenders: string[] = [];
-    for (const file of tsFiles(dir)) {
-      const text = readFileSync(file, 'utf8');
-      const code = text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
-      if (/from ['"](node:)?(fs|fs\/promises|child_process|net|http|https)['"]/.test(code))
-        offenders.push(`${file}: I/O import`);
-      if (/\bprocess\./.test(code)) offenders.push(`${file}: process`);
-      if (/\bfetch\(/.test(code)) offenders.push(`${file}: fetch`);
-      if (/from ['"]archiver['"]/.test(code)) offenders.push(`${file}: archiver`);
-      if (/\bconsole\./.test(code)) offenders.push(`${file}: console`);
-    }
-    expect(offenders.map((o) => relative(ROOT, o))).toEqual([]);
-  });
+  const FOUNDATION = ['errors.ts', 'issues.ts', 'money.ts'];
+  it.each([...PURE_STAGES, ...FOUNDATION])(
+    'src/%s is pure: no node:fs, process, fetch, archiver or console',
+    (stage) => {
+      const path = join(ROOT, 'src', stage);
+      const offenders: string[] = [];
+      for (const file of stage.endsWith('.ts') ? [path] : tsFiles(path)) {
+        const text = readFileSync(file, 'utf8');
+        const code = text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
+        if (/from ['"](node:)?(fs|fs\/promises|child_process|net|http|https)['"]/.test(code))
+          offenders.push(`${file}: I/O import`);
+        if (/\bprocess\./.test(code)) offenders.push(`${file}: process`);
+        if (/\bfetch\(/.test(code)) offenders.push(`${file}: fetch`);
+        if (/from ['"]archiver['"]/.test(code)) offenders.push(`${file}: archiver`);
+        if (/\bconsole\./.test(code)) offenders.push(`${file}: console`);
+      }
+      expect(offenders.map((o) => relative(ROOT, o))).toEqual([]);
+    },
+  );
 
   it('every error code thrown in src/ and cli/ is in the closed union', () => {
     const known = new Set<string>(ERROR_CODES);
@@ -50,5 +54,28 @@ describe('architecture', () => {
       /\bconsole\.(log|error|warn|info)/.test(readFileSync(f, 'utf8')),
     );
     expect(offenders.map((o) => relative(ROOT, o))).toEqual([]);
+  });
+});
+
+describe('data flows one way', () => {
+  // The foundation (errors, issues, money) and the catalogs sit below the model; the model below
+  // the taxes; nothing below imports what is above it.
+  const LOWER: Record<string, readonly string[]> = {
+    'money.ts': ['model', 'taxes', 'rules', 'xml', 'layouts', 'catalogs'],
+    catalogs: ['model', 'taxes', 'rules', 'xml', 'layouts'],
+    model: ['taxes', 'rules', 'xml', 'layouts'],
+    taxes: ['rules', 'xml', 'layouts'],
+  };
+  it.each(Object.keys(LOWER))('src/%s imports nothing from the stages above it', (stage) => {
+    const path = join(ROOT, 'src', stage);
+    const files = stage.endsWith('.ts') ? [path] : tsFiles(path);
+    const above = LOWER[stage] ?? [];
+    const offenders = files.flatMap((file) =>
+      [...readFileSync(file, 'utf8').matchAll(/from '(\.\.?\/[^']+)'/g)]
+        .map((m) => resolve(join(file, '..'), m[1] as string))
+        .filter((target) => above.some((a) => target.startsWith(join(ROOT, 'src', a))))
+        .map((target) => `${relative(ROOT, file)} → ${relative(ROOT, target)}`),
+    );
+    expect(offenders).toEqual([]);
   });
 });

@@ -15,8 +15,8 @@ import {
 } from '../../src/batch/index.js';
 import { hasErrors } from '../../src/issues.js';
 import { LAYOUTS, parseLayout } from '../../src/layouts/index.js';
+import { sum } from '../../src/money.js';
 import { validateComprobante } from '../../src/rules/index.js';
-import { sum } from '../../src/taxes/money.js';
 import { parseComprobante } from '../../src/xml/parse.js';
 import { kitAvailable, kitMissingReason, validateXsd } from '../helpers/kit.js';
 import { collect, HEADER, testConfig, tickets } from '../sales/helpers.js';

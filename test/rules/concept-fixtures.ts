@@ -5,12 +5,12 @@ import {
   ComprobanteSchema,
   type Concepto,
 } from '../../src/model/comprobante.js';
+import { Money } from '../../src/money.js';
 import { checkConceptos } from '../../src/rules/conceptos.js';
 import { makeContext } from '../../src/rules/context.js';
 import { checkImpuestosLocales } from '../../src/rules/implocal.js';
 import { checkImpuestos } from '../../src/rules/impuestos.js';
 import { completeComprobante } from '../../src/taxes/complete.js';
-import { Money } from '../../src/taxes/money.js';
 
 /*
  * Valid comprobantes for the concept, impuestos and implocal rules, written by hand with every amount

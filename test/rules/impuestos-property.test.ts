@@ -11,8 +11,8 @@ import {
   type Retencion,
   type Traslado,
 } from '../../src/model/comprobante.js';
+import { decimalsOf, Money, roundTo, unit } from '../../src/money.js';
 import { completeComprobante } from '../../src/taxes/complete.js';
-import { decimalsOf, Money, roundTo, unit } from '../../src/taxes/money.js';
 import { importeWindow, taxWindow } from '../../src/taxes/windows.js';
 import { conceptIssues, variant } from './concept-fixtures.js';
 

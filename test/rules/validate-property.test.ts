@@ -2,13 +2,13 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { monedaDecimals } from '../../src/catalogs/index.js';
 import type { Comprobante, ComprobanteInput, ConceptoInput } from '../../src/model/comprobante.js';
+import { Money, unit } from '../../src/money.js';
 import { COMPROBANTE_RULE_CODES } from '../../src/rules/comprobante.js';
 import { EMISOR_RECEPTOR_RULE_CODES } from '../../src/rules/emisor-receptor.js';
 import { FACET_RULE_CODES } from '../../src/rules/facets.js';
 import { RULE_CODES, validateComprobante } from '../../src/rules/index.js';
 import { INFORMACION_GLOBAL_RULE_CODES } from '../../src/rules/informacion-global.js';
 import { completeComprobante } from '../../src/taxes/complete.js';
-import { Money, unit } from '../../src/taxes/money.js';
 import { COMERCIO_EXTERIOR_20, errorsOf, type Mutable } from './fixtures.js';
 
 /*

@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { currencyDecimals } from '../../src/catalogs/moneda.js';
 import type { ConceptoInput } from '../../src/model/comprobante.js';
 import { ConceptoInputSchema } from '../../src/model/comprobante.js';
 import { computeConcepto, conceptoFromImporte } from '../../src/taxes/concepto.js';
-import { currencyDecimals } from '../../src/taxes/money.js';
 import * as oracle from './oracle.js';
 
 function concepto(fields: Record<string, unknown>): ConceptoInput {

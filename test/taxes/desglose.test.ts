@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { currencyDecimals } from '../../src/catalogs/moneda.js';
+import { Money } from '../../src/money.js';
 import { type DesgloseResult, desglose, prepareDesglose } from '../../src/taxes/desglose.js';
-import { currencyDecimals, Money } from '../../src/taxes/money.js';
 import * as oracle from './oracle.js';
 
 const CURRENCIES = ['MXN', 'USD', 'JPY', 'KWD', 'CLF'] as const;

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatAmount, formatExact, Money, parseRate } from '../../src/taxes/money.js';
+import { formatAmount, formatExact, Money, parseRate } from '../../src/money.js';
 
 describe('money helpers added for the tax core', () => {
   it.each([

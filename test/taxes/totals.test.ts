@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { currencyDecimals } from '../../src/catalogs/moneda.js';
 import type { Concepto, ImpuestosLocales, Retencion, Traslado } from '../../src/model/comprobante.js';
 import { conceptoFromImporte } from '../../src/taxes/concepto.js';
-import { currencyDecimals } from '../../src/taxes/money.js';
 import { computeTotals } from '../../src/taxes/totals.js';
 import * as oracle from './oracle.js';
 

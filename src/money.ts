@@ -1,6 +1,5 @@
 import { Decimal as DecimalBase } from 'decimal.js';
-import { monedaDecimals } from '../catalogs/moneda.js';
-import { CfdiLayoutError, type ErrorLocation } from '../errors.js';
+import { CfdiLayoutError, type ErrorLocation } from './errors.js';
 
 /**
  * Rounding policy: the one place where amounts are rounded. Every amount enters and leaves as a
@@ -80,14 +79,6 @@ export function amountFromJson(value: unknown, location?: ErrorLocation): string
     return amountFromJson(text, location);
   }
   throw new CfdiLayoutError('AMOUNT_INVALID', `expected an amount, got ${JSON.stringify(value)}`, opts);
-}
-
-/** The decimals of a c_Moneda code; throws `CURRENCY_UNKNOWN` for a code not in the catalog. */
-export function currencyDecimals(moneda: string): number {
-  const decimals = monedaDecimals(moneda);
-  if (decimals === undefined)
-    throw new CfdiLayoutError('CURRENCY_UNKNOWN', `moneda ${JSON.stringify(moneda)} is not in c_Moneda`);
-  return decimals;
 }
 
 /** Rounds half up to `decimals` places. */
