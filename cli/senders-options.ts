@@ -8,7 +8,7 @@ import { exitCodeOf } from '../src/senders/batch.js';
 import type { SenderClientOptions } from '../src/senders/client.js';
 import type { DescribedRequest, HttpClient, HttpRequest, Logger } from '../src/senders/http.js';
 import { type Journal, openJournal } from '../src/senders/journal.js';
-import type { Outcome } from '../src/senders/outcome.js';
+import { type Operation, type Outcome, perform } from '../src/senders/outcome.js';
 import { PROVIDERS, type ProviderApi } from '../src/senders/providers.js';
 import { redactDeep, Secret, type SenderSecrets, secretsFromEnv } from '../src/senders/secret.js';
 import { type CommandResult, type GlobalArgs, usage } from './command.js';
@@ -303,6 +303,21 @@ export async function outcomeResult<R>(
     ),
     exitCode: code,
   };
+}
+
+/**
+ * One provider operation as a command: with --dry-run the request it would send (masked), else the
+ * operation performed and its answer printed (as pretty JSON unless `print` says otherwise).
+ */
+export async function runOperation<I, R>(
+  http: HttpClient,
+  operation: Operation<I, R>,
+  input: I,
+  args: GlobalArgs & { 'dry-run'?: boolean | undefined },
+  print: (result: R) => Promise<void> | void = (r) => printJson(r, http),
+): Promise<CommandResult> {
+  if (args['dry-run'] === true) return dryRun(http, [operation.request(input)], args);
+  return outcomeResult(await perform(http, operation, input), http, args, print);
 }
 
 /** Prints a JSON value on stdout, pretty. */

@@ -1,16 +1,11 @@
 import type { Argv, CommandModule } from 'yargs';
 import {
-  changeSerie,
   createFacturav4Client,
   createOrders,
   createSerie,
-  deleteOrder,
   type Facturav4Client,
-  getOrder,
-  getSerie,
   listAllOrders,
   listOrders,
-  listSeries,
   type OrderChanges,
   OrderChangesSchema,
   OrderSchema,
@@ -27,7 +22,6 @@ import {
   serieCreateOperation,
   serieGetOperation,
   seriesListOperation,
-  updateOrder,
   updateOrders,
 } from '../../src/senders/facturav4.js';
 import { parseJsonItems } from '../../src/senders/input.js';
@@ -45,6 +39,7 @@ import {
   outcomeResult,
   printJson,
   remapIndexes,
+  runOperation,
   type SenderArgs,
   withBatchOptions,
   withJournal,
@@ -168,11 +163,7 @@ const getCommand = {
   handler: (args: FolioArgs) =>
     runCommand('facturav4 orders get', args, async () => {
       const client = await ordersClient(args);
-      if (args['dry-run'] === true)
-        return dryRun(client.http, [orderGetOperation(client).request(String(args.folio))], args);
-      return outcomeResult(await getOrder(client, String(args.folio)), client.http, args, (r) =>
-        printJson(r, client.http),
-      );
+      return runOperation(client.http, orderGetOperation(client), String(args.folio), args);
     }),
 } satisfies CommandModule<SenderArgs, FolioArgs>;
 
@@ -265,11 +256,7 @@ const updateCommand = {
       }
       const target: OrderTarget = args.id !== undefined ? { id: args.id } : { folio: String(args.folio) };
       const changes = changesOf(args);
-      if (args['dry-run'] === true)
-        return dryRun(client.http, [orderUpdateOperation(client).request({ target, changes })], args);
-      return outcomeResult(await updateOrder(client, target, changes), client.http, args, (r) =>
-        printJson(r, client.http),
-      );
+      return runOperation(client.http, orderUpdateOperation(client), { target, changes }, args);
     }),
 } satisfies CommandModule<SenderArgs, UpdateArgs>;
 
@@ -284,11 +271,7 @@ const deleteCommand = {
   handler: (args: FolioArgs) =>
     runCommand('facturav4 orders delete', args, async () => {
       const client = await ordersClient(args);
-      if (args['dry-run'] === true)
-        return dryRun(client.http, [orderDeleteOperation(client).request(String(args.folio))], args);
-      return outcomeResult(await deleteOrder(client, String(args.folio)), client.http, args, (r) =>
-        printJson(r, client.http),
-      );
+      return runOperation(client.http, orderDeleteOperation(client), String(args.folio), args);
     }),
 } satisfies CommandModule<SenderArgs, FolioArgs>;
 
@@ -313,9 +296,7 @@ const seriesListCommand = {
   handler: (args: SenderArgs) =>
     runCommand('facturav4 series list', args, async () => {
       const client = await seriesClient(args);
-      if (args['dry-run'] === true)
-        return dryRun(client.http, [seriesListOperation(client).request(undefined)], args);
-      return outcomeResult(await listSeries(client), client.http, args, (r) => printJson(r, client.http));
+      return runOperation(client.http, seriesListOperation(client), undefined, args);
     }),
 } satisfies CommandModule<SenderArgs, SenderArgs>;
 
@@ -334,11 +315,7 @@ const seriesGetCommand = {
   handler: (args: UidArgs) =>
     runCommand('facturav4 series get', args, async () => {
       const client = await seriesClient(args);
-      if (args['dry-run'] === true)
-        return dryRun(client.http, [serieGetOperation(client).request(String(args.uid))], args);
-      return outcomeResult(await getSerie(client, String(args.uid)), client.http, args, (r) =>
-        printJson(r, client.http),
-      );
+      return runOperation(client.http, serieGetOperation(client), String(args.uid), args);
     }),
 } satisfies CommandModule<SenderArgs, UidArgs>;
 
@@ -393,11 +370,7 @@ function seriesActionCommand(action: SerieAction, describe: string) {
     handler: (args: UidArgs) =>
       runCommand(`facturav4 series ${action}`, args, async () => {
         const client = await seriesClient(args);
-        if (args['dry-run'] === true)
-          return dryRun(client.http, [serieActionOperation(client, action).request(String(args.uid))], args);
-        return outcomeResult(await changeSerie(client, String(args.uid), action), client.http, args, (r) =>
-          printJson(r, client.http),
-        );
+        return runOperation(client.http, serieActionOperation(client, action), String(args.uid), args);
       }),
   } satisfies CommandModule<SenderArgs, UidArgs>;
 }

@@ -14,9 +14,7 @@ import {
   asyncSubmitOperation,
   createTralixClient,
   downloadAsync,
-  expireTicket,
   getAsyncStatus,
-  getTicketCfdis,
   putTickets,
   type Representacion,
   submitAsync,
@@ -39,6 +37,7 @@ import {
   outcomeResult,
   printJson,
   remapIndexes,
+  runOperation,
   type SenderArgs,
   withBatchOptions,
   withJournal,
@@ -121,11 +120,7 @@ const getCommand = {
     runCommand('tralix tickets get', args, async () => {
       const client = await tralixClient(args);
       const query = { ticket: args.ticket, sucursal: args.sucursal };
-      if (args['dry-run'] === true)
-        return dryRun(client.http, [ticketGetOperation(client).request(query)], args);
-      return outcomeResult(await getTicketCfdis(client, query), client.http, args, (r) =>
-        printJson(r, client.http),
-      );
+      return runOperation(client.http, ticketGetOperation(client), query, args);
     }),
 } satisfies CommandModule<SenderArgs, GetArgs>;
 
@@ -149,9 +144,7 @@ const expireCommand = {
     runCommand('tralix tickets expire', args, async () => {
       const client = await tralixClient(args);
       const expiry = { noTicket: String(args.ticket), sucursal: String(args.sucursal) };
-      if (args['dry-run'] === true)
-        return dryRun(client.http, [ticketExpireOperation(client).request(expiry)], args);
-      return outcomeResult(await expireTicket(client, expiry), client.http, args, (r) =>
+      return runOperation(client.http, ticketExpireOperation(client), expiry, args, (r) =>
         writeText(process.stdout, `${r.message}\n`),
       );
     }),
