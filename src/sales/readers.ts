@@ -1,4 +1,3 @@
-import { Readable } from 'node:stream';
 import { type CsvError, parse } from 'csv-parse';
 import type { CanonicalColumn } from './columns.js';
 import { columnLookup, normalizeHeader, resolveColumns } from './columns.js';
@@ -56,6 +55,12 @@ export interface SalesReadInfo {
 
 const DELIMITERS: readonly CsvDelimiter[] = [',', ';', '|', '\t'];
 const REPLACEMENT_CHAR = '\uFFFD';
+/** Characters handed to the CSV parser at a time (about a hundred rows). */
+const PARSE_PIECE = 8192;
+
+function isHighSurrogate(code: number): boolean {
+  return code >= 0xd800 && code <= 0xdbff;
+}
 
 /** Decodes byte chunks to text, dropping a UTF-8 BOM; Latin-1 maps every byte to one character. */
 async function* decode(
@@ -215,7 +220,10 @@ async function* readCsv(
       });
     },
   });
-  Readable.from(replay(head.chunks, head.iterator, head.done)).pipe(parser);
+  let failure: unknown;
+  parser.on('error', (err) => {
+    failure ??= err;
+  });
   let ordinal = 0;
   let emittedSkips = 0;
   let columns: ReturnType<typeof resolveColumns> | undefined;
@@ -241,36 +249,62 @@ async function* readCsv(
     }
   };
   let records = 0;
-  for await (const cells of parser as AsyncIterable<string[]>) {
-    records++;
-    yield* pendingSkips(records);
-    ordinal++;
-    if (columns === undefined) {
-      info.header = cells;
-      columns = resolveColumns(cells, renames);
-      positions = Object.entries(columns.index) as Array<[CanonicalColumn, number]>;
-      width = cells.length;
-      continue;
+  /** The records the parser holds, turned into sales records. */
+  const taken = function* (): Generator<SalesRecord> {
+    for (let cells = parser.read() as string[] | null; cells !== null; cells = parser.read()) {
+      records++;
+      yield* pendingSkips(records);
+      ordinal++;
+      if (columns === undefined) {
+        info.header = cells;
+        columns = resolveColumns(cells, renames);
+        positions = Object.entries(columns.index) as Array<[CanonicalColumn, number]>;
+        width = cells.length;
+        continue;
+      }
+      const issues: RowIssue[] = [];
+      // An empty line is a row of one empty cell: it carries no ticket and is reported as such.
+      if (cells.length !== width && !(cells.length === 1 && cells[0] === '')) {
+        issues.push({
+          row: ordinal,
+          field: '',
+          code: 'SALES_COLUMN_COUNT',
+          message: `the record has ${cells.length} fields but the header has ${width}`,
+        });
+      }
+      const values: Partial<Record<CanonicalColumn, unknown>> = {};
+      for (const [column, at] of positions) {
+        const value = cells[at];
+        if (value === undefined) continue;
+        values[column] = value;
+        if (value.includes(REPLACEMENT_CHAR)) issues.push(undecodable(ordinal, column));
+      }
+      yield { row: ordinal, values, issues };
     }
-    const issues: RowIssue[] = [];
-    // An empty line is a row of one empty cell: it carries no ticket and is reported as such.
-    if (cells.length !== width && !(cells.length === 1 && cells[0] === '')) {
-      issues.push({
-        row: ordinal,
-        field: '',
-        code: 'SALES_COLUMN_COUNT',
-        message: `the record has ${cells.length} fields but the header has ${width}`,
-      });
+    if (failure !== undefined) throw failure;
+  };
+  // The parser is driven by hand, a small piece at a time: each write parses synchronously and its
+  // records are taken at once, so only a few hundred rows are ever in flight (a whole read chunk of
+  // parsed rows would outlive young-generation collections and be copied to the old generation).
+  for await (const text of replay(head.chunks, head.iterator, head.done)) {
+    for (let at = 0; at < text.length; ) {
+      let to = Math.min(at + PARSE_PIECE, text.length);
+      // Never between the two halves of a surrogate pair: the parser takes the piece as UTF-8.
+      if (to < text.length && isHighSurrogate(text.charCodeAt(to - 1))) to++;
+      parser.write(at === 0 && to === text.length ? text : text.slice(at, to - 0));
+      at = to;
+      yield* taken();
     }
-    const values: Partial<Record<CanonicalColumn, unknown>> = {};
-    for (const [column, at] of positions) {
-      const value = cells[at];
-      if (value === undefined) continue;
-      values[column] = value;
-      if (value.includes(REPLACEMENT_CHAR)) issues.push(undecodable(ordinal, column));
-    }
-    yield { row: ordinal, values, issues };
   }
+  parser.end();
+  if (!parser.writableFinished && failure === undefined) {
+    await new Promise<void>((done) => {
+      parser.once('finish', done);
+      parser.once('close', done);
+      parser.once('error', () => done());
+    });
+  }
+  yield* taken();
   yield* pendingSkips(Number.POSITIVE_INFINITY);
   if (columns === undefined) resolveColumns([], renames);
 }

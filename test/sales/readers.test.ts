@@ -31,6 +31,16 @@ describe('readSalesRecords: CSV', () => {
     ]);
   });
 
+  it('keeps characters outside the BMP whole wherever a large chunk is cut into parser pieces', async () => {
+    // Long runs of 🌮 (each a surrogate pair) behind prefixes of every parity, in one chunk: the
+    // reader's internal pieces end inside these runs, so some cut falls between the two halves.
+    const descriptions = Array.from({ length: 12 }, (_, i) => `${'a'.repeat(i)}${'🌮'.repeat(3000 + i)}ñ`);
+    const text = `ticket,descripcion,fecha,importe\n${descriptions.map((d, i) => `${i},${d},2026-11-20,1.00`).join('\n')}\n`;
+    const out = await records(text, {}, text.length * 4);
+    expect(out.map((r) => r.issues)).toEqual(descriptions.map(() => []));
+    expect(out.map((r) => r.values.descripcion)).toEqual(descriptions);
+  });
+
   it('reads Latin-1 by option, and flags text that is not UTF-8 when read as UTF-8', async () => {
     const bytes = Buffer.from(
       'ticket,descripcion,fecha,importe\n1,Café con leche,2026-11-20,10.00\n',
