@@ -277,8 +277,12 @@ export class RowProgress {
     this.bar.start(Math.max(source.size, 1), 0, { rows: 0, speed: 0 });
   }
 
-  /** Counts the rows flowing through. */
-  async *track(records: AsyncIterable<SalesRecord>): AsyncGenerator<SalesRecord> {
+  /** Counts the rows flowing through (only when a bar shows them). */
+  track(records: AsyncIterable<SalesRecord>): AsyncIterable<SalesRecord> {
+    return this.bar === undefined ? records : this.counted(records);
+  }
+
+  private async *counted(records: AsyncIterable<SalesRecord>): AsyncGenerator<SalesRecord> {
     for await (const record of records) {
       this.rows++;
       if (this.bar !== undefined && (this.rows & 1023) === 0) this.update();

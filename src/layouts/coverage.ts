@@ -121,7 +121,8 @@ export function checkCoverage(
   // One mutable path for the whole walk: copied only when something is reported.
   const path: Array<string | number> = [];
   const walk = (value: ModelObject, node: CoverageNode): void => {
-    for (const key of Object.keys(value)) {
+    // for…in over the model's plain objects: no key array per node.
+    for (const key in value) {
       const child = value[key];
       if (child === undefined || child === '') continue;
       const covered = node.keys.get(key);

@@ -165,6 +165,28 @@ export interface PathItem {
 }
 
 /**
+ * A node reached under another: its model path is only spelled out when asked for (an issue names
+ * it), so walking a comprobante allocates no path arrays.
+ */
+class ChildItem implements PathItem {
+  private spelled: ReadonlyArray<string | number> | undefined;
+
+  constructor(
+    readonly node: ModelObject,
+    private readonly parent: PathItem,
+    private readonly key: string,
+    /** The array index, or -1 for a property that is one object. */
+    private readonly index: number,
+  ) {}
+
+  get path(): ReadonlyArray<string | number> {
+    this.spelled ??=
+      this.index < 0 ? [...this.parent.path, this.key] : [...this.parent.path, this.key, this.index];
+    return this.spelled;
+  }
+}
+
+/**
  * Every node `segments` reaches from `start`: one per array item on array segments, none where a
  * property is absent. Nodes that are not objects are skipped: the model's shape guarantees objects.
  */
@@ -179,12 +201,11 @@ export function itemsAt(start: PathItem, segments: readonly PathSegment[]): Path
         if (!Array.isArray(value)) continue;
         for (let i = 0; i < value.length; i++) {
           const element: unknown = value[i];
-          if (element !== null && typeof element === 'object') {
-            next.push({ node: element as ModelObject, path: [...item.path, segment.key, i] });
-          }
+          if (element !== null && typeof element === 'object')
+            next.push(new ChildItem(element as ModelObject, item, segment.key, i));
         }
       } else if (typeof value === 'object') {
-        next.push({ node: value as ModelObject, path: [...item.path, segment.key] });
+        next.push(new ChildItem(value as ModelObject, item, segment.key, -1));
       }
     }
     items = next;

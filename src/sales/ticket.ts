@@ -196,14 +196,16 @@ export async function* groupRecords(
   options: ReadTicketsOptions = {},
 ): AsyncGenerator<Group<SalesRecord>> {
   const stats = options.stats;
-  async function* counted() {
-    for await (const record of records) {
-      if (stats !== undefined) stats.rows++;
-      yield record;
-    }
-  }
+  // The key function sees every record once, in order: it counts the rows (no extra generator hop).
+  const keyOf =
+    stats === undefined
+      ? recordKey
+      : (record: SalesRecord) => {
+          stats.rows++;
+          return recordKey(record);
+        };
   const grouping = { order: options.order ?? 'sorted', onSplit: options.onSplit ?? 'reject' } as const;
-  for await (const group of groupByTicket(stats === undefined ? records : counted(), recordKey, grouping)) {
+  for await (const group of groupByTicket(records, keyOf, grouping)) {
     if (stats !== undefined) stats.tickets++;
     yield group;
   }
