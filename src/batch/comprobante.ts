@@ -126,23 +126,76 @@ export function assembleComprobante(
   return comprobante;
 }
 
-/** Concepts already computed, by every input that shapes them: menus repeat, tickets reuse lines. */
-const conceptCache = new Map<string, ConceptoFromImporte>();
+/** A computed concept and the inputs it was computed from. */
+interface CachedConcepto {
+  readonly input: ConceptoFromImporteInput;
+  readonly result: ConceptoFromImporte;
+}
+
+/**
+ * Concepts already computed, found by importe and descripcion (the inputs that vary most), then by
+ * comparing the other inputs: no key string is built per line, so a hit allocates nothing.
+ */
+const conceptCache = new Map<string, Map<string, CachedConcepto[]>>();
+let conceptCacheSize = 0;
 const CONCEPT_CACHE_LIMIT = 5_000;
+
+function sameInput(a: ConceptoFromImporteInput, b: ConceptoFromImporteInput): boolean {
+  return (
+    a.iva === b.iva &&
+    a.ieps === b.ieps &&
+    a.ish === b.ish &&
+    a.moneda === b.moneda &&
+    a.cantidad === b.cantidad &&
+    a.claveProdServ === b.claveProdServ &&
+    a.claveUnidad === b.claveUnidad &&
+    a.objetoImp === b.objetoImp &&
+    a.noIdentificacion === b.noIdentificacion &&
+    a.unidad === b.unidad &&
+    a.ishDecimals === b.ishDecimals
+  );
+}
 
 /**
  * {@link conceptoFromImporte} memoized on its whole input. The result is shared between comprobantes,
  * which never modify their concepts; the cache is dropped when full, so memory stays bounded.
  */
 export function cachedConcepto(input: ConceptoFromImporteInput): ConceptoFromImporte {
-  const key = `${input.importe}|${input.iva}|${input.ieps}|${input.ish}|${input.moneda}|${input.cantidad}|${input.claveProdServ}|${input.claveUnidad}|${input.objetoImp}|${input.noIdentificacion ?? '\u0000'}|${input.unidad ?? '\u0000'}|${input.descripcion}`;
-  let hit = conceptCache.get(key);
-  if (hit === undefined) {
-    hit = conceptoFromImporte(input);
-    if (conceptCache.size >= CONCEPT_CACHE_LIMIT) conceptCache.clear();
-    conceptCache.set(key, hit);
+  let byDescripcion = conceptCache.get(input.importe);
+  const candidates = byDescripcion?.get(input.descripcion);
+  if (candidates !== undefined) for (const c of candidates) if (sameInput(c.input, input)) return c.result;
+  const result = conceptoFromImporte(input);
+  if (conceptCacheSize >= CONCEPT_CACHE_LIMIT) {
+    conceptCache.clear();
+    conceptCacheSize = 0;
+    byDescripcion = undefined;
   }
-  return hit;
+  if (byDescripcion === undefined) {
+    byDescripcion = new Map();
+    conceptCache.set(input.importe, byDescripcion);
+  }
+  // Only the inputs are kept, not the caller's object (a sales row carries more).
+  const kept: ConceptoFromImporteInput = {
+    importe: input.importe,
+    iva: input.iva,
+    ieps: input.ieps,
+    ish: input.ish,
+    moneda: input.moneda,
+    ishDecimals: input.ishDecimals,
+    cantidad: input.cantidad,
+    claveProdServ: input.claveProdServ,
+    claveUnidad: input.claveUnidad,
+    descripcion: input.descripcion,
+    noIdentificacion: input.noIdentificacion,
+    unidad: input.unidad,
+    objetoImp: input.objetoImp,
+  };
+  const entry = { input: kept, result };
+  const list = byDescripcion.get(input.descripcion);
+  if (list === undefined) byDescripcion.set(input.descripcion, [entry]);
+  else list.push(entry);
+  conceptCacheSize++;
+  return result;
 }
 
 /** The rules of a validation level (see {@link ValidationLevel}). */

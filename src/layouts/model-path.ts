@@ -190,28 +190,39 @@ class ChildItem implements PathItem {
  * Every node `segments` reaches from `start`: one per array item on array segments, none where a
  * property is absent. Nodes that are not objects are skipped: the model's shape guarantees objects.
  */
-export function itemsAt(start: PathItem, segments: readonly PathSegment[]): PathItem[] {
-  let items: PathItem[] = [start];
-  for (const segment of segments) {
-    const next: PathItem[] = [];
-    for (const item of items) {
-      const value = item.node[segment.key];
-      if (value === undefined || value === null) continue;
-      if (segment.array) {
-        if (!Array.isArray(value)) continue;
-        for (let i = 0; i < value.length; i++) {
-          const element: unknown = value[i];
-          if (element !== null && typeof element === 'object')
-            next.push(new ChildItem(element as ModelObject, item, segment.key, i));
-        }
-      } else if (typeof value === 'object') {
-        next.push(new ChildItem(value as ModelObject, item, segment.key, -1));
-      }
-    }
+export function itemsAt(start: PathItem, segments: readonly PathSegment[]): readonly PathItem[] {
+  const first = segments[0];
+  if (first === undefined) return [start];
+  // Most records reach nothing under most nodes (a concept's partes, aduana…): no array for those.
+  let items = step(start, first, undefined);
+  for (let k = 1; k < segments.length && items !== undefined; k++) {
+    const segment = segments[k] as PathSegment;
+    let next: PathItem[] | undefined;
+    for (const item of items) next = step(item, segment, next);
     items = next;
   }
-  return items;
+  return items ?? NO_ITEMS;
 }
+
+/** Adds the nodes one segment reaches from `item` to `into` (created on the first one). */
+function step(item: PathItem, segment: PathSegment, into: PathItem[] | undefined): PathItem[] | undefined {
+  const value = item.node[segment.key];
+  if (value === undefined || value === null) return into;
+  let out = into;
+  if (segment.array) {
+    if (!Array.isArray(value)) return out;
+    for (let i = 0; i < value.length; i++) {
+      const element: unknown = value[i];
+      if (element !== null && typeof element === 'object')
+        (out ??= []).push(new ChildItem(element as ModelObject, item, segment.key, i));
+    }
+  } else if (typeof value === 'object') {
+    (out ??= []).push(new ChildItem(value as ModelObject, item, segment.key, -1));
+  }
+  return out;
+}
+
+const NO_ITEMS: readonly PathItem[] = Object.freeze([]);
 
 /**
  * Creates the node a parsed line maps to under `start` and returns it with its model path: array
