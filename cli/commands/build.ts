@@ -57,6 +57,7 @@ import {
   ticketFromRecords,
   ticketKeyString,
 } from '../../src/sales/index.js';
+import { KeyHashSet, keyHash } from '../../src/sales/key-set.js';
 import { type CommandResult, type GlobalArgs, runCommand, usage } from '../command.js';
 import { writeText } from '../io.js';
 
@@ -738,51 +739,6 @@ function workerLimits(target: BuildTarget): {
     : { maxYoungGenerationSizeMb: 48, maxOldGenerationSizeMb: 64 };
 }
 
-/** A 53-bit hash of a ticket key (two FNV-1a passes): collisions only cost a needless unsorted rerun. */
-function keyHash(text: string): number {
-  let a = 0x811c9dc5;
-  let b = 0x01000193;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    a = Math.imul(a ^ c, 0x01000193) >>> 0;
-    b = Math.imul(b ^ c, 0x5bd1e995) >>> 0;
-  }
-  return a * 0x200000 + (b & 0x1fffff);
-}
-
-/**
- * A set of 53-bit key hashes in one Float64Array (open addressing): about 16 bytes per ticket where a
- * Set of numbers takes several times that, so the cross-slice order check of a million-line export
- * stays a few megabytes.
- */
-class HashSet {
-  private table = new Float64Array(1 << 16);
-  private size = 0;
-
-  /** Adds a hash (never 0 or negative: keyHash gives positive integers); false when it was there. */
-  add(hash: number): boolean {
-    const value = hash + 1;
-    if (this.size * 2 >= this.table.length) this.grow();
-    const mask = this.table.length - 1;
-    for (let i = value % this.table.length; ; i = (i + 1) & mask) {
-      const slot = this.table[i];
-      if (slot === value) return false;
-      if (slot === 0) {
-        this.table[i] = value;
-        this.size++;
-        return true;
-      }
-    }
-  }
-
-  private grow(): void {
-    const old = this.table;
-    this.table = new Float64Array(old.length * 2);
-    this.size = 0;
-    for (const value of old) if (value !== 0) this.add(value - 1);
-  }
-}
-
 /**
  * The worker side: each slice is read, grouped (sorted, a reappearing ticket is reported as
  * unsorted), checked and built with the same library functions as the single-threaded path, and the
@@ -1025,7 +981,7 @@ async function* producePooled(
   const waiting = new Map<number, { resolve: (r: SliceReply) => void; reject: (e: unknown) => void }>();
   const replies = new Map<number, Promise<SliceReply>>();
   const load = workers.map(() => 0);
-  const seen = new HashSet();
+  const seen = new KeyHashSet();
   let failure: unknown;
   workers.forEach((worker, i) => {
     worker.on('message', (reply: SliceReply) => {
