@@ -71,6 +71,7 @@ export interface TicketComprobanteOptions {
 
 /** Groups ISH amounts by rate into implocal TrasladosLocales (implocal allows a line per rate). */
 export function groupLocales(locales: readonly TrasladoLocal[]): TrasladoLocal[] {
+  if (locales.length === 0) return [];
   const byRate = new Map<string, TrasladoLocal[]>();
   for (const local of locales) {
     const key = `${local.impLocTrasladado}\u0000${local.tasadeTraslado}`;
@@ -105,25 +106,37 @@ export function assembleComprobante(
   conceptos: Concepto[],
   locales: readonly TrasladoLocal[],
 ): Comprobante {
-  const trasladosLocales = groupLocales(locales);
-  const totals = computeTotals(
+  const totals = conceptTotals(conceptos, header.moneda, locales);
+  // One spread, then the rare parts (no conditional spreads): the comprobantes of a batch share a
+  // few hidden classes, which keeps the code that reads them fast. Completed just below.
+  const comprobante = {
+    ...header,
+    subTotal: totals.subTotal,
+    total: totals.total,
     conceptos,
-    header.moneda,
+  } as Mutable<Comprobante>;
+  completeTotals(comprobante, totals);
+  return comprobante;
+}
+
+/** computeTotals of concepts and ISH lines (grouped by rate into implocal TrasladosLocales). */
+function conceptTotals(conceptos: readonly Concepto[], moneda: string, locales: readonly TrasladoLocal[]) {
+  const trasladosLocales = groupLocales(locales);
+  return computeTotals(
+    conceptos,
+    moneda,
     trasladosLocales.length === 0
       ? undefined
       : { version: '1.0', totaldeRetenciones: '0.00', totaldeTraslados: '0.00', trasladosLocales },
   );
-  // Properties added in one fixed order (no conditional spreads): every comprobante of a batch then
-  // shares a few hidden classes, which keeps the code that reads them fast.
-  // Completed just below, before it is returned.
-  const comprobante = { ...header, subTotal: totals.subTotal } as Mutable<Comprobante>;
+}
+
+/** Adds the totals' optional parts: Descuento, Impuestos and the complemento implocal. */
+function completeTotals(comprobante: Mutable<Comprobante>, totals: ReturnType<typeof computeTotals>): void {
   if (totals.descuento !== undefined) comprobante.descuento = totals.descuento;
-  comprobante.total = totals.total;
-  comprobante.conceptos = conceptos;
   if (totals.impuestos !== undefined) comprobante.impuestos = totals.impuestos;
   if (totals.impuestosLocales !== undefined)
     comprobante.complemento = [{ impuestosLocales: totals.impuestosLocales }];
-  return comprobante;
 }
 
 /** A computed concept and the inputs it was computed from. */
@@ -247,27 +260,31 @@ export function ticketComprobante(
   }
   if (failures.length > 0) return { issues: failures };
   const receptor = ticket.receptor ?? publicoEnGeneral(config.lugarExpedicion);
-  // Completed just below, in the XSD's attribute order.
-  const header = {
+  const totals = conceptTotals(conceptos, ticket.moneda, locales);
+  // One literal, in the XSD's attribute order; the rare parts are added after it.
+  const comprobante: Mutable<Comprobante> = {
     version: '4.0',
     serie: config.serie,
     folio: ticket.ticket,
     fecha: ticket.fecha,
     formaPago: ticket.formaPago,
+    subTotal: totals.subTotal,
     moneda: ticket.moneda,
-  } as Mutable<ComprobanteHeader>;
-  if (ticket.moneda !== 'MXN' && ticket.tipoCambio !== undefined) header.tipoCambio = ticket.tipoCambio;
-  header.tipoDeComprobante = 'I';
-  header.exportacion = '01';
-  header.metodoPago = 'PUE';
-  header.lugarExpedicion = config.lugarExpedicion;
-  header.emisor = {
-    rfc: config.emisor.rfc,
-    nombre: config.emisor.nombre,
-    regimenFiscal: config.emisor.regimenFiscal,
+    total: totals.total,
+    tipoDeComprobante: 'I',
+    exportacion: '01',
+    metodoPago: 'PUE',
+    lugarExpedicion: config.lugarExpedicion,
+    emisor: {
+      rfc: config.emisor.rfc,
+      nombre: config.emisor.nombre,
+      regimenFiscal: config.emisor.regimenFiscal,
+    },
+    receptor: { ...receptor },
+    conceptos,
   };
-  header.receptor = { ...receptor };
-  const comprobante = assembleComprobante(header, conceptos, locales);
+  if (ticket.moneda !== 'MXN' && ticket.tipoCambio !== undefined) comprobante.tipoCambio = ticket.tipoCambio;
+  completeTotals(comprobante, totals);
   const issues = blocking(checkLevel(comprobante, options.validation ?? 'fast'), options.purpose);
   if (issues.length > 0) return { issues: issuesToRowIssues(issues, ticket) };
   return { comprobante, issues: [] };
