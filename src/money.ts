@@ -45,7 +45,13 @@ export function isAmountText(text: string): boolean {
  * is not a plain decimal and `AMOUNT_NEGATIVE` for a leading minus.
  */
 export function parseAmount(text: string, location?: ErrorLocation): Money {
-  if (AMOUNT.test(text)) return new Money(text);
+  checkAmountText(text, location);
+  return new Money(text);
+}
+
+/** Throws what {@link parseAmount} throws for a text that is not a plain non-negative decimal. */
+function checkAmountText(text: string, location: ErrorLocation | undefined): void {
+  if (AMOUNT.test(text)) return;
   const opts = location === undefined ? {} : { location };
   if (SIGNED.test(text))
     throw new CfdiLayoutError('AMOUNT_NEGATIVE', `amount ${JSON.stringify(text)} is negative`, opts);
@@ -59,7 +65,7 @@ export function parseAmount(text: string, location?: ErrorLocation): Money {
 export function amountFromJson(value: unknown, location?: ErrorLocation): string {
   const opts = location === undefined ? {} : { location };
   if (typeof value === 'string') {
-    parseAmount(value, location);
+    checkAmountText(value, location);
     return value;
   }
   if (typeof value === 'number') {
@@ -83,6 +89,8 @@ export function amountFromJson(value: unknown, location?: ErrorLocation): string
 
 /** Rounds half up to `decimals` places. */
 export function roundTo(value: Money, decimals: number): Money {
+  // Sums of amounts already at the currency's decimals need no rounding: no new value for them.
+  if (value.decimalPlaces() <= decimals) return value;
   return value.toDecimalPlaces(decimals, Money.ROUND_HALF_UP);
 }
 

@@ -63,13 +63,15 @@ export function combine(a: Attempt, b: Attempt, f: (x: Money, y: Money) => Attem
 
 /** Sums attempts; the first blocked one blocks the sum. */
 export function sumAttempts(values: Iterable<Attempt>): Attempt {
-  let total = new Money(0);
+  let total: Money | undefined;
   for (const v of values) {
     if (isBlocked(v)) return v;
-    total = total.plus(v);
+    total = total === undefined ? v : total.plus(v);
   }
-  return total;
+  return total ?? ZERO;
 }
+
+const ZERO = new Money(0);
 
 /** Rounds half up to the currency's decimals, passing a reason on (rules doc A.9). */
 export function roundAt(value: Attempt, decimals: Decimals): Attempt {
