@@ -400,31 +400,51 @@ export async function withOrderFallback<T>(
   throw new CfdiLayoutError('SALES_UNSORTED', 'the input could not be grouped by ticket');
 }
 
-/** Buffers text lines into large writes that wait for drain. */
+/** Bytes gathered before a write. */
+const SINK_CHUNK = 1 << 16;
+
+/**
+ * Gathers text lines into large writes that wait for drain. Text is encoded straight into a byte
+ * buffer (no joined string, no second copy for the encoding).
+ */
 export class LineSink {
-  private buffer: string[] = [];
-  private size = 0;
+  private chunk = Buffer.allocUnsafe(SINK_CHUNK);
+  private used = 0;
 
   constructor(private readonly stream: Writable) {}
 
   /** Adds one line (a newline is appended). */
   async line(text: string): Promise<void> {
-    this.buffer.push(text, '\n');
-    this.size += text.length + 1;
-    if (this.size >= 1 << 16) await this.flush();
+    await this.put(text);
+    if (this.used === this.chunk.length) await this.flush();
+    this.chunk[this.used++] = 0x0a;
   }
 
   /** Adds text as it is. */
   async write(text: string): Promise<void> {
-    this.buffer.push(text);
-    this.size += text.length;
-    if (this.size >= 1 << 16) await this.flush();
+    await this.put(text);
+  }
+
+  private async put(text: string): Promise<void> {
+    // UTF-8 takes at most 3 bytes per UTF-16 unit.
+    if (this.used + text.length * 3 > this.chunk.length) {
+      await this.flush();
+      if (text.length * 3 > this.chunk.length) {
+        await this.bytes(Buffer.from(text, 'utf8'));
+        return;
+      }
+    }
+    this.used += this.chunk.write(text, this.used, 'utf8');
   }
 
   /** Adds bytes already encoded (lines with their newlines). */
   async bytes(data: Uint8Array): Promise<void> {
     await this.flush();
-    await new Promise<void>((resolve, reject) => {
+    await this.send(data);
+  }
+
+  private send(data: Uint8Array): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
       const ok = this.stream.write(data, (err) => {
         if (err) reject(err);
       });
@@ -433,13 +453,14 @@ export class LineSink {
     });
   }
 
-  /** Writes what is buffered. */
+  /** Writes what is gathered. */
   async flush(): Promise<void> {
-    if (this.size === 0) return;
-    const text = this.buffer.join('');
-    this.buffer = [];
-    this.size = 0;
-    await writeText(this.stream, text);
+    if (this.used === 0) return;
+    // The stream keeps the bytes until they are written: the next lines go to a new buffer.
+    const data = this.chunk.subarray(0, this.used);
+    this.chunk = Buffer.allocUnsafe(SINK_CHUNK);
+    this.used = 0;
+    await this.send(data);
   }
 
   /** Flushes and, for a file, closes it. */
