@@ -1221,9 +1221,15 @@ async function buildPass(
 ): Promise<CommandResult> {
   const out = args.out ?? '-';
   const stats: SalesStats = { rows: 0, tickets: 0 };
-  // Orders need no desglose: building them is cheaper than handing them to a thread; small inputs do
-  // not repay starting threads; and only order auto can start over when slices disagree on order.
-  const jobs = args.to === 'orders' ? 0 : (args.jobs ?? availableParallelism());
+  // Threads by default only where a ticket's work is heavy (an XML tree per invoice). Measured on the
+  // reference 2-vCPU machine: two threads built a million-line tralix-tickets export no faster than
+  // the main thread alone (22.3 s against 21.8 s) with twice the CPU time and 45 MB more memory,
+  // while a zip build ran ~20 % faster on them. Orders need no desglose at all. Small inputs do not repay starting threads, and only order auto can start over
+  // when slices disagree on order.
+  const jobs =
+    args.to === 'orders'
+      ? 0
+      : (args.jobs ?? (args.to === 'xml' || args.to === 'zip' ? availableParallelism() : 0));
   // An explicit --jobs asks for threads whatever the size (tests use it on small exports).
   const bigEnough = args.jobs !== undefined || source.size >= WORKER_MIN_BYTES;
   const read =
@@ -1355,7 +1361,7 @@ export const buildCommand = {
       .option('jobs', {
         type: 'number',
         describe:
-          'Worker threads that build slices of the export (default: CPU count, for exports over 2 MB; 0: build on the main thread)',
+          'Worker threads that build slices of the export (default: xml and zip use the CPU count for exports over 2 MB; other targets build on the main thread; 0: main thread)',
       }) as unknown as Argv<GlobalArgs>,
   // yargs types a module's handler by the registry's loose args; the builder guarantees BuildArgs.
   handler: (args: ArgumentsCamelCase<GlobalArgs>) =>
