@@ -213,11 +213,14 @@ function step(item: PathItem, segment: PathSegment, into: PathItem[] | undefined
     if (!Array.isArray(value)) return out;
     for (let i = 0; i < value.length; i++) {
       const element: unknown = value[i];
-      if (element !== null && typeof element === 'object')
-        (out ??= []).push(new ChildItem(element as ModelObject, item, segment.key, i));
+      if (element !== null && typeof element === 'object') {
+        out ??= [];
+        out.push(new ChildItem(element as ModelObject, item, segment.key, i));
+      }
     }
   } else if (typeof value === 'object') {
-    (out ??= []).push(new ChildItem(value as ModelObject, item, segment.key, -1));
+    out ??= [];
+    out.push(new ChildItem(value as ModelObject, item, segment.key, -1));
   }
   return out;
 }
