@@ -1224,8 +1224,8 @@ async function buildPass(
   // Threads by default only where a ticket's work is heavy (an XML tree per invoice). Measured on the
   // reference 2-vCPU machine: two threads built a million-line tralix-tickets export no faster than
   // the main thread alone (22.3 s against 21.8 s) with twice the CPU time and 45 MB more memory,
-  // while a zip build ran ~20 % faster on them. Orders need no desglose at all. Small inputs do not repay starting threads, and only order auto can start over
-  // when slices disagree on order.
+  // while a zip build ran ~20 % faster on them. Orders need no desglose at all. Small inputs do not
+  // repay starting threads, and only order auto can start over when slices disagree on order.
   const jobs =
     args.to === 'orders'
       ? 0

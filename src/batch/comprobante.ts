@@ -12,7 +12,7 @@ import {
   type ConceptoFromImporteInput,
   conceptoFromImporte,
 } from '../taxes/concepto.js';
-import { computeTotals } from '../taxes/totals.js';
+import { computeTotals, type Totals } from '../taxes/totals.js';
 import { issuesToRowIssues } from './build-item.js';
 
 /** Receptor RFC of the público en general (rules doc F.4). */
@@ -120,7 +120,11 @@ export function assembleComprobante(
 }
 
 /** computeTotals of concepts and ISH lines (grouped by rate into implocal TrasladosLocales). */
-function conceptTotals(conceptos: readonly Concepto[], moneda: string, locales: readonly TrasladoLocal[]) {
+function conceptTotals(
+  conceptos: readonly Concepto[],
+  moneda: string,
+  locales: readonly TrasladoLocal[],
+): Totals {
   const trasladosLocales = groupLocales(locales);
   return computeTotals(
     conceptos,
@@ -132,7 +136,7 @@ function conceptTotals(conceptos: readonly Concepto[], moneda: string, locales: 
 }
 
 /** Adds the totals' optional parts: Descuento, Impuestos and the complemento implocal. */
-function completeTotals(comprobante: Mutable<Comprobante>, totals: ReturnType<typeof computeTotals>): void {
+function completeTotals(comprobante: Mutable<Comprobante>, totals: Totals): void {
   if (totals.descuento !== undefined) comprobante.descuento = totals.descuento;
   if (totals.impuestos !== undefined) comprobante.impuestos = totals.impuestos;
   if (totals.impuestosLocales !== undefined)

@@ -291,7 +291,7 @@ async function* readCsv(
       let to = Math.min(at + PARSE_PIECE, text.length);
       // Never between the two halves of a surrogate pair: the parser takes the piece as UTF-8.
       if (to < text.length && isHighSurrogate(text.charCodeAt(to - 1))) to++;
-      parser.write(at === 0 && to === text.length ? text : text.slice(at, to - 0));
+      parser.write(text.slice(at, to));
       at = to;
       yield* taken();
     }
