@@ -157,24 +157,10 @@ export async function* readSalesRecords(
   info.format = format;
   const rest = replay(buffered, texts, done);
   const renames = options.columns ?? {};
-  const records =
-    format === 'csv'
-      ? readCsv(rest, options.delimiter, renames, info)
-      : format === 'jsonl'
-        ? readJsonLines(rest, renames)
-        : readJsonArray(rest, renames);
   const offset = options.rowOffset ?? 0;
-  if (offset === 0) {
-    yield* records;
-    return;
-  }
-  for await (const record of records) {
-    yield {
-      row: record.row + offset,
-      values: record.values,
-      issues: record.issues.map((i) => (i.row === undefined ? i : { ...i, row: i.row + offset })),
-    };
-  }
+  if (format === 'csv') yield* readCsv(rest, options.delimiter, renames, info, offset);
+  else if (format === 'jsonl') yield* readJsonLines(rest, renames, offset);
+  else yield* readJsonArray(rest, renames, offset);
 }
 
 /** Splits off the first line (up to the first newline outside quotes) to guess the delimiter. */
@@ -199,6 +185,7 @@ async function* readCsv(
   delimiterOption: CsvDelimiter | undefined,
   renames: Readonly<Partial<Record<CanonicalColumn, string | undefined>>>,
   info: SalesReadInfo,
+  rowOffset: number,
 ): AsyncGenerator<SalesRecord> {
   const head = await firstLine(texts);
   const delimiter = delimiterOption ?? guessDelimiter(head.line);
@@ -224,7 +211,8 @@ async function* readCsv(
   parser.on('error', (err) => {
     failure ??= err;
   });
-  let ordinal = 0;
+  /** The row number of the last record read (the header is row 1 of a whole export). */
+  let ordinal = rowOffset;
   let emittedSkips = 0;
   let columns: ReturnType<typeof resolveColumns> | undefined;
   let width = 0;
@@ -360,10 +348,11 @@ function jsonRecord(
 async function* readJsonLines(
   texts: AsyncIterable<string>,
   renames: Readonly<Partial<Record<CanonicalColumn, string | undefined>>>,
+  rowOffset: number,
 ): AsyncGenerator<SalesRecord> {
   const lookup = columnLookup(renames);
   let carry = '';
-  let line = 0;
+  let line = rowOffset;
   for await (const text of texts) {
     carry += text;
     let start = 0;
@@ -386,6 +375,7 @@ async function* readJsonLines(
 async function* readJsonArray(
   texts: AsyncIterable<string>,
   renames: Readonly<Partial<Record<CanonicalColumn, string | undefined>>>,
+  rowOffset: number,
 ): AsyncGenerator<SalesRecord> {
   const lookup = columnLookup(renames);
   let buf = '';
@@ -396,7 +386,7 @@ async function* readJsonArray(
   let inString = false;
   let escaped = false;
   let itemStart = -1;
-  let item = 0;
+  let item = rowOffset;
   const malformed = (message: string): SalesRecord => {
     item++;
     return {

@@ -91,9 +91,17 @@ describe('readSalesRecords: CSV', () => {
     expect(out.map((r) => r.values.descripcion)).toEqual(['Pantalla 15" HD', 'Otro']);
   });
 
-  it('adds rowOffset to every row number (a slice of a larger export)', async () => {
-    const out = await records('ticket,fecha,importe\n1,2026-11-20,x\n', { rowOffset: 100 });
-    expect(out[0]?.row).toBe(102);
+  it('adds rowOffset to every row number and issue row (a slice of a larger export)', async () => {
+    const out = await records('ticket,fecha,importe\n1,2026-11-20,x\n2,2026-11-20\n', { rowOffset: 100 });
+    expect(out.map((r) => [r.row, r.issues.map((i) => [i.row, i.code])])).toEqual([
+      [102, []],
+      [103, [[103, 'SALES_COLUMN_COUNT']]],
+    ]);
+    const lines = await records('{"ticket":"1"}\nnot json\n', { rowOffset: 40, format: 'jsonl' });
+    expect(lines.map((r) => [r.row, r.issues.map((i) => [i.row, i.message.slice(0, 7)])])).toEqual([
+      [41, []],
+      [42, [[42, 'line 42']]],
+    ]);
   });
 
   it('guessDelimiter ignores delimiters inside quotes and defaults to a comma', () => {
