@@ -1,28 +1,15 @@
-import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream, existsSync } from 'node:fs';
 import { mkdir, mkdtemp, open, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { basename, dirname, extname, isAbsolute, join, resolve } from 'node:path';
-import type { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { SingleBar } from 'cli-progress';
-import { parse as parseCsv } from 'csv-parse/sync';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import {
   type BuildCounts,
-  type BuildItem,
-  buildLayoutDocuments,
-  buildOrders,
-  buildTralixAsync,
-  buildTralixTickets,
-  buildXmlDocuments,
   emptyCounts,
-  type InvoiceDocument,
   type Order,
   ordersJson,
-  tralixAsyncJson,
-  tralixTicketJson,
   type ValidationLevel,
 } from '../../src/batch/index.js';
 import { type BundleFile, manifestJson, uniqueNames, writeZipBundles } from '../../src/bundle/index.js';
@@ -35,31 +22,35 @@ import {
   loadLayoutDefinition,
 } from '../../src/layouts/index.js';
 import {
-  type CanonicalColumn,
   type CsvDelimiter,
-  columnLookup,
-  type Group,
   type GroupOrder,
   groupRecords,
-  guessDelimiter,
-  normalizeHeader,
   parseSalesConfig,
   readSalesRecords,
-  recordKey,
   rejectToJsonLine,
-  resolveColumns,
   type SalesConfig,
   type SalesFormat,
   type SalesRecord,
   type SalesStats,
-  type TicketItem,
   type TicketReject,
-  ticketFromRecords,
-  ticketKeyString,
 } from '../../src/sales/index.js';
-import { KeyHashSet, keyHash } from '../../src/sales/key-set.js';
 import { type CommandResult, type GlobalArgs, runCommand, usage } from '../command.js';
-import { writeText } from '../io.js';
+import { type LineSink, openLines, writeText } from '../io.js';
+import {
+  type PoolRun,
+  pooledDocuments,
+  pooledLines,
+  type SliceFormat,
+  WORKER_MIN_BYTES,
+} from './build-pool.js';
+import {
+  BUILD_TARGETS,
+  type BuildTarget,
+  type Produced,
+  produceTickets,
+  type StageSpec,
+  ticketsOf,
+} from './build-stage.js';
 
 /*
  * Shared by build and global: the config, the sales input (with the order check and the spill of
@@ -400,100 +391,6 @@ export async function withOrderFallback<T>(
   throw new CfdiLayoutError('SALES_UNSORTED', 'the input could not be grouped by ticket');
 }
 
-/** Bytes gathered before a write. */
-const SINK_CHUNK = 1 << 16;
-
-/**
- * Gathers text lines into large writes that wait for drain. Text is encoded straight into a byte
- * buffer (no joined string, no second copy for the encoding).
- */
-export class LineSink {
-  private chunk = Buffer.allocUnsafe(SINK_CHUNK);
-  private used = 0;
-
-  constructor(private readonly stream: Writable) {}
-
-  /** Adds one line (a newline is appended). */
-  async line(text: string): Promise<void> {
-    await this.put(text);
-    if (this.used === this.chunk.length) await this.flush();
-    this.chunk[this.used++] = 0x0a;
-  }
-
-  /** Adds text as it is. */
-  async write(text: string): Promise<void> {
-    await this.put(text);
-  }
-
-  private async put(text: string): Promise<void> {
-    // UTF-8 takes at most 3 bytes per UTF-16 unit.
-    if (this.used + text.length * 3 > this.chunk.length) {
-      await this.flush();
-      if (text.length * 3 > this.chunk.length) {
-        await this.bytes(Buffer.from(text, 'utf8'));
-        return;
-      }
-    }
-    this.used += this.chunk.write(text, this.used, 'utf8');
-  }
-
-  /** Adds bytes already encoded (lines with their newlines). */
-  async bytes(data: Uint8Array): Promise<void> {
-    await this.flush();
-    await this.send(data);
-  }
-
-  private send(data: Uint8Array): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      const ok = this.stream.write(data, (err) => {
-        if (err) reject(err);
-      });
-      if (ok) resolve();
-      else this.stream.once('drain', () => resolve());
-    });
-  }
-
-  /** Writes what is gathered. */
-  async flush(): Promise<void> {
-    if (this.used === 0) return;
-    // The stream keeps the bytes until they are written: the next lines go to a new buffer.
-    const data = this.chunk.subarray(0, this.used);
-    this.chunk = Buffer.allocUnsafe(SINK_CHUNK);
-    this.used = 0;
-    await this.send(data);
-  }
-
-  /** Flushes and, for a file, closes it. */
-  async close(): Promise<void> {
-    await this.flush();
-    if (this.stream === process.stdout) return;
-    await new Promise<void>((done, fail) => {
-      this.stream.once('error', fail);
-      this.stream.end(() => done());
-    });
-  }
-}
-
-/** Opens a text destination: a file (its folder created) or standard output for `-`. */
-export async function openLines(path: string): Promise<LineSink> {
-  if (path === '-') return new LineSink(process.stdout);
-  await mkdir(dirname(resolve(path)), { recursive: true });
-  const stream = createWriteStream(path);
-  await new Promise<void>((done, fail) => {
-    stream.once('open', () => done());
-    stream.once('error', (err) =>
-      fail(
-        new CfdiLayoutError(
-          'IO',
-          `cannot write ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`,
-          { cause: err },
-        ),
-      ),
-    );
-  });
-  return new LineSink(stream);
-}
-
 /** Where rejected tickets go: the --rejects file as JSON lines, or stderr as one line each. */
 export class RejectsWriter {
   private readonly issues: IssueJson[] = [];
@@ -578,12 +475,6 @@ export async function printSummary(
 
 // ------------------------------------------------------------------------------------------- build
 
-/** The targets of `build`. */
-export const BUILD_TARGETS = ['tralix-tickets', 'tralix-async', 'orders', 'layout', 'xml', 'zip'] as const;
-
-/** One target of `build`. */
-export type BuildTarget = (typeof BUILD_TARGETS)[number];
-
 interface BuildArgs extends SalesInputArgs {
   to: BuildTarget;
   out?: string | undefined;
@@ -593,487 +484,21 @@ interface BuildArgs extends SalesInputArgs {
   jobs?: number | undefined;
 }
 
-/** What the build stage hands the writers for one ticket: text ready to write, or why there is none. */
-type Produced =
-  | { readonly kind: 'line'; readonly text: string }
-  /** Lines of `count` tickets already encoded, newline-terminated (from a worker thread). */
-  | { readonly kind: 'lines'; readonly data: Uint8Array; readonly count: number }
-  | {
-      readonly kind: 'document';
-      readonly name: string;
-      readonly content: string | Uint8Array;
-      readonly serie: string;
-      readonly folio: string;
-      readonly total: string;
-      /** Computed by the worker thread that encoded `content`. */
-      readonly sha256?: string;
-    }
-  | { readonly kind: 'orders'; readonly orders: Order[] }
-  | { readonly kind: 'reject'; readonly reject: TicketReject }
-  | { readonly kind: 'skip' };
-
-/** Everything a build stage needs besides the tickets; plain data, so it crosses to worker threads. */
-interface StageSpec {
-  readonly target: BuildTarget;
-  readonly config: SalesConfig;
-  readonly layout: LayoutDefinition;
-  readonly validation: ValidationLevel;
-}
-
-function produced<T>(item: BuildItem<T>, write: (value: T) => Produced): Produced {
-  if (item.kind === 'output') return write(item.value);
-  if (item.kind === 'reject') return { kind: 'reject', reject: item.reject };
-  return { kind: 'skip' };
-}
-
-function document(doc: InvoiceDocument): Produced {
-  return {
-    kind: 'document',
-    name: doc.name,
-    content: doc.text,
-    serie: doc.serie,
-    folio: doc.folio,
-    total: doc.total,
-  };
-}
-
-/** A buffer of its own (never a slice of Node's shared pool), so that its memory can be transferred. */
-function ownBuffer(text: string): Buffer {
-  const data = Buffer.allocUnsafeSlow(Buffer.byteLength(text));
-  data.write(text);
-  return data;
-}
-
-/**
- * Packs a slice's results for the trip to the main thread: output lines as one UTF-8 buffer and
- * documents as buffers with their checksums, all transferred rather than copied, so the main thread
- * only moves bytes to their files.
- */
-function packResults(results: readonly Produced[]): { packed: Produced[]; transfer: ArrayBuffer[] } {
-  const packed: Produced[] = [];
-  const transfer: ArrayBuffer[] = [];
-  const lines: string[] = [];
-  for (const p of results) {
-    if (p.kind === 'line') lines.push(p.text);
-    else if (p.kind === 'document' && typeof p.content === 'string') {
-      const data = ownBuffer(p.content);
-      transfer.push(data.buffer as ArrayBuffer);
-      packed.push({ ...p, content: data, sha256: createHash('sha256').update(data).digest('hex') });
-    } else packed.push(p);
-  }
-  if (lines.length > 0) {
-    const data = ownBuffer(`${lines.join('\n')}\n`);
-    transfer.push(data.buffer as ArrayBuffer);
-    packed.push({ kind: 'lines', data, count: lines.length });
-  }
-  return { packed, transfer };
-}
-
-/** Runs the library's builder of the target over tickets and serializes each result. */
-async function* produceTickets(
-  tickets: AsyncIterable<TicketItem>,
-  spec: StageSpec,
-): AsyncGenerator<Produced> {
-  const { config, layout, validation } = spec;
-  switch (spec.target) {
-    case 'tralix-tickets':
-      for await (const item of buildTralixTickets(tickets, config, { layout, validation })) {
-        yield produced(item, (t) => ({ kind: 'line', text: tralixTicketJson(t) }));
-      }
-      return;
-    case 'tralix-async': {
-      const options = { layout, validation, idTipoCfd: config.tralix.idTipoCfd ?? '' };
-      for await (const item of buildTralixAsync(tickets, config, options)) {
-        yield produced(item, (t) => ({ kind: 'line', text: tralixAsyncJson(t) }));
-      }
-      return;
-    }
-    case 'orders':
-      for await (const item of buildOrders(tickets, config))
-        yield produced(item, (orders) => ({ kind: 'orders', orders }));
-      return;
-    case 'layout':
-      for await (const item of buildLayoutDocuments(tickets, config, { layout, validation }))
-        yield produced(item, document);
-      return;
-    case 'xml':
-    case 'zip':
-      for await (const item of buildXmlDocuments(tickets, config, { validation }))
-        yield produced(item, document);
-      return;
-  }
-}
-
-async function* ticketsOf(
-  groups: AsyncIterable<Group<SalesRecord>> | Iterable<Group<SalesRecord>>,
-  config: SalesConfig,
-): AsyncGenerator<TicketItem> {
-  for await (const group of groups) yield ticketFromRecords(group, config);
-}
-
-const WORKER_ROLE = 'cfdi-layout-build-worker';
-/** Bytes of input per slice handed to a worker: about 2,500 rows, a few milliseconds of work. */
-const SLICE_BYTES = 256 * 1024;
-/** Below this input size (about 20,000 rows), starting worker threads costs more than it saves. */
-const WORKER_MIN_BYTES = 2 * 1024 * 1024;
-
-/** How a worker reads its slices: the options of the single-threaded reader, fixed by the main thread. */
-interface SliceFormat {
-  readonly format: 'csv' | 'jsonl';
-  readonly delimiter: CsvDelimiter | undefined;
-  readonly encoding: 'utf8' | 'latin1';
-}
-
-/** One slice of the export: its bytes (the CSV header first, for every slice but the first) and the rows before it. */
-interface Slice {
-  readonly bytes: Uint8Array;
-  readonly rowOffset: number;
-}
-
-interface SliceRequest extends Slice {
-  readonly seq: number;
-}
-
-interface SliceReply {
-  readonly seq: number;
-  readonly results?: Produced[];
-  readonly rows?: number;
-  readonly tickets?: number;
-  /** 53-bit hashes of the slice's ticket keys, for the cross-slice order check. */
-  readonly keys?: Float64Array;
-  readonly unsorted?: boolean;
-  readonly error?: string;
-}
-
-/**
- * Heap limits of a build worker. Bounded heaps keep the peak RSS flat (a default heap collects
- * lazily and grows to hundreds of MB). Line targets stay small: two workers and the main thread fit
- * in about 250 MB. Document targets build an XML tree per invoice (xmlbuilder2), whose short-lived
- * nodes would otherwise be promoted and collected over and over, so their young generation is larger.
- */
-function workerLimits(target: BuildTarget): {
-  maxYoungGenerationSizeMb: number;
-  maxOldGenerationSizeMb: number;
-} {
-  return target === 'tralix-tickets' || target === 'tralix-async'
-    ? { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 48 }
-    : { maxYoungGenerationSizeMb: 48, maxOldGenerationSizeMb: 64 };
-}
-
-/**
- * The worker side: each slice is read, grouped (sorted, a reappearing ticket is reported as
- * unsorted), checked and built with the same library functions as the single-threaded path, and the
- * serialized results come back in order with the slice's ticket keys.
- */
-async function* toAsync(bytes: Uint8Array): AsyncGenerator<Uint8Array> {
-  yield bytes;
-}
-
-function serveWorker(spec: StageSpec, read: SliceFormat): void {
-  const port = parentPort;
-  if (port === null) return;
-  port.on('message', async (request: SliceRequest) => {
-    const stats: SalesStats = { rows: 0, tickets: 0 };
-    const keys: number[] = [];
-    try {
-      const records = readSalesRecords(toAsync(request.bytes), {
-        format: read.format,
-        delimiter: read.delimiter,
-        encoding: read.encoding,
-        columns: spec.config.columns,
-        rowOffset: request.rowOffset,
-      });
-      async function* groups() {
-        for await (const group of groupRecords(records, { order: 'sorted', onSplit: 'throw', stats })) {
-          if (group.key !== undefined) keys.push(keyHash(ticketKeyString(group.key)));
-          yield group;
-        }
-      }
-      const results: Produced[] = [];
-      for await (const p of produceTickets(ticketsOf(groups(), spec.config), spec)) results.push(p);
-      const hashes = Float64Array.from(keys);
-      const { packed, transfer } = packResults(results);
-      port.postMessage(
-        {
-          seq: request.seq,
-          results: packed,
-          rows: stats.rows,
-          tickets: stats.tickets,
-          keys: hashes,
-        } satisfies SliceReply,
-        [hashes.buffer, ...transfer],
-      );
-    } catch (err) {
-      if (isCfdiLayoutError(err, 'SALES_UNSORTED'))
-        port.postMessage({ seq: request.seq, unsorted: true } satisfies SliceReply);
-      else
-        port.postMessage({
-          seq: request.seq,
-          error: err instanceof Error ? (err.stack ?? err.message) : String(err),
-        } satisfies SliceReply);
-    }
-  });
-}
-
-if (!isMainThread && (workerData as { role?: string } | null)?.role === WORKER_ROLE) {
-  const data = workerData as { spec: StageSpec; read: SliceFormat };
-  serveWorker(data.spec, data.read);
-}
-
-/** The reading options a parallel run can use, or `undefined` when the export cannot be sliced (a JSON array). */
-async function sliceFormat(
-  path: string,
-  args: SalesInputArgs,
-  config: SalesConfig,
-): Promise<SliceFormat | undefined> {
-  const encoding = args.encoding ?? config.input.encoding;
-  let format = args.format ?? config.input.format;
-  if (format === undefined) {
-    const head = Buffer.alloc(4096);
-    const handle = await open(path, 'r');
-    try {
-      const { bytesRead } = await handle.read(head, 0, head.length, 0);
-      const first = /\S/.exec(
-        head
-          .subarray(0, bytesRead)
-          .toString('latin1')
-          .replace(/^\u00ef\u00bb\u00bf/, ''),
-      );
-      format = first?.[0] === '[' ? 'json' : first?.[0] === '{' ? 'jsonl' : 'csv';
-    } finally {
-      await handle.close();
-    }
-  }
-  if (format === 'json') return undefined;
-  return { format, delimiter: delimiterOf(args.delimiter) ?? config.input.delimiter, encoding };
-}
-
-/**
- * Cuts the export into slices of about {@link SLICE_BYTES} that end between two tickets, scanning its
- * bytes once: record ends are newlines outside quotes (CSV) or newlines (JSON lines), and a cut is
- * placed only where the ticket key of the next record differs from the previous one's. The CSV header
- * is repeated at the start of every later slice, and each slice knows how many rows precede it.
- */
-async function* sliceExport(
-  path: string,
-  read: SliceFormat,
-  config: SalesConfig,
-  counter: { bytes: number },
-): AsyncGenerator<Slice> {
-  const decoder = new TextDecoder(read.encoding === 'latin1' ? 'latin1' : 'utf-8');
-  const csv = read.format === 'csv';
-  const lookup = columnLookup(config.columns);
-  let header: Uint8Array | undefined;
-  let keyColumns: { ticket: number; sucursal: number | undefined; delimiter: CsvDelimiter } | undefined;
-  let pending: Buffer = Buffer.alloc(0);
-  /** Offsets in `pending` where a record starts (after a record-ending newline). */
-  let ends: number[] = [];
-  let scanned = 0;
-  let quoted = false;
-  let rowsBefore = 0;
-  let first = true;
-
-  const keyOf = (from: number, to: number): string | undefined => {
-    const text = decoder.decode(pending.subarray(from, to));
-    if (!csv) {
-      try {
-        const value = JSON.parse(text) as Record<string, unknown>;
-        const values: Partial<Record<CanonicalColumn, unknown>> = {};
-        for (const [k, v] of Object.entries(value)) {
-          const column = lookup.get(normalizeHeader(k));
-          if (column !== undefined) values[column] = v;
-        }
-        const key = recordKey({ row: 0, values, issues: [] });
-        return key === undefined ? '' : ticketKeyString(key);
-      } catch {
-        return undefined;
-      }
-    }
-    const columns = keyColumns;
-    if (columns === undefined) return undefined;
-    let cells: string[];
-    try {
-      cells =
-        (
-          parseCsv(text, {
-            delimiter: columns.delimiter,
-            relax_quotes: true,
-            relax_column_count: true,
-          }) as string[][]
-        )[0] ?? [];
-    } catch {
-      return undefined;
-    }
-    const key = recordKey({
-      row: 0,
-      values: {
-        ticket: cells[columns.ticket],
-        sucursal: columns.sucursal === undefined ? '' : cells[columns.sucursal],
-      },
-      issues: [],
-    });
-    return key === undefined ? '' : ticketKeyString(key);
-  };
-
-  const emit = (upTo: number, records: number): Slice => {
-    const body = pending.subarray(0, upTo);
-    const bytes = first || header === undefined ? Buffer.from(body) : Buffer.concat([header, body]);
-    // CSV: the slice's reader counts the repeated header as row 1.
-    const slice = { bytes, rowOffset: first ? 0 : csv ? rowsBefore - 1 : rowsBefore };
-    rowsBefore += records;
-    first = false;
-    pending = pending.subarray(upTo);
-    ends = ends.filter((e) => e > upTo).map((e) => e - upTo);
-    scanned -= upTo;
-    return slice;
-  };
-
-  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) {
-    counter.bytes += (chunk as Buffer).length;
-    pending = pending.length === 0 ? (chunk as Buffer) : Buffer.concat([pending, chunk as Buffer]);
-    for (let i = scanned; i < pending.length; i++) {
-      const c = pending[i];
-      if (c === 0x22 && csv) quoted = !quoted;
-      else if (c === 0x0a && !quoted) ends.push(i + 1);
-    }
-    scanned = pending.length;
-    if (csv && header === undefined && ends.length > 0) {
-      const end = ends[0] as number;
-      header = Buffer.from(pending.subarray(0, end));
-      const line = decoder
-        .decode(header)
-        .replace(/^\uFEFF/, '')
-        .replace(/\r?\n$/, '');
-      const delimiter = read.delimiter ?? guessDelimiter(line);
-      const cells =
-        (parseCsv(line, { delimiter, relax_quotes: true, relax_column_count: true }) as string[][])[0] ?? [];
-      const map = resolveColumns(cells, config.columns);
-      keyColumns = { ticket: map.index.ticket as number, sucursal: map.index.sucursal, delimiter };
-    }
-    // Cut every slice that is long enough and ends between two tickets.
-    for (;;) {
-      if (pending.length < SLICE_BYTES) break;
-      let cut: number | undefined;
-      for (let j = csv && first ? 1 : 0; j + 1 < ends.length; j++) {
-        const at = ends[j] as number;
-        if (at < SLICE_BYTES) continue;
-        const before = keyOf(j === 0 ? 0 : (ends[j - 1] as number), at);
-        const after = keyOf(at, ends[j + 1] as number);
-        if (before === undefined || after === undefined) continue;
-        if (before === '' || after === '' || before !== after) {
-          cut = j;
-          break;
-        }
-      }
-      if (cut === undefined) break;
-      yield emit(ends[cut] as number, cut + 1);
-    }
-  }
-  if (pending.length > 0) {
-    // The last record may end without a newline: it is a record all the same.
-    const records = ends.length + (ends.at(-1) === pending.length ? 0 : 1);
-    yield emit(pending.length, records);
-  }
-}
-
-/**
- * Builds on worker threads: the main thread cuts the export into slices between tickets (a byte
- * scan, no parsing), workers read, check and build each slice (the costly part: rows, desglose,
- * totals, rules, layout or XML) and results are written in input order. The order check spans slices:
- * a ticket key seen in two slices, or reappearing within one, throws `SALES_UNSORTED` so that the
- * run starts over unsorted. At most `4 × jobs` slices are in flight, so memory stays flat.
- */
-async function* producePooled(
-  slices: AsyncIterable<Slice>,
-  spec: StageSpec,
-  read: SliceFormat,
-  jobs: number,
-  stats: SalesStats,
-  progress: RowProgress,
-): AsyncGenerator<Produced> {
-  const workers = Array.from(
-    { length: jobs },
-    () =>
-      new Worker(new URL(import.meta.url), {
-        workerData: { role: WORKER_ROLE, spec, read },
-        resourceLimits: workerLimits(spec.target),
-      }),
-  );
-  const waiting = new Map<number, { resolve: (r: SliceReply) => void; reject: (e: unknown) => void }>();
-  const replies = new Map<number, Promise<SliceReply>>();
-  const load = workers.map(() => 0);
-  const seen = new KeyHashSet();
-  let failure: unknown;
-  workers.forEach((worker, i) => {
-    worker.on('message', (reply: SliceReply) => {
-      load[i] = (load[i] ?? 1) - 1;
-      const waiter = waiting.get(reply.seq);
-      waiting.delete(reply.seq);
-      waiter?.resolve(reply);
-    });
-    worker.on('error', (err) => {
-      failure ??= err;
-      for (const w of waiting.values()) w.reject(err);
-      waiting.clear();
-    });
-  });
-  let seq = 0;
-  let next = 0;
-  const send = (slice: Slice) => {
-    if (failure !== undefined) throw failure;
-    const reply = new Promise<SliceReply>((resolve, reject) => waiting.set(seq, { resolve, reject }));
-    reply.catch(() => undefined);
-    replies.set(seq, reply);
-    let target = 0;
-    for (let i = 1; i < workers.length; i++) if ((load[i] ?? 0) < (load[target] ?? 0)) target = i;
-    load[target] = (load[target] ?? 0) + 1;
-    const bytes = slice.bytes;
-    workers[target]?.postMessage({ seq, bytes, rowOffset: slice.rowOffset } satisfies SliceRequest, [
-      bytes.buffer as ArrayBuffer,
-    ]);
-    seq++;
-  };
-  const take = async (): Promise<Produced[]> => {
-    const reply = await (replies.get(next) as Promise<SliceReply>);
-    replies.delete(next);
-    next++;
-    if (reply.error !== undefined) throw new Error(`build worker failed: ${reply.error}`);
-    const unsorted = (): CfdiLayoutError =>
-      new CfdiLayoutError('SALES_UNSORTED', 'rows of a ticket appear in two places');
-    if (reply.unsorted === true) throw unsorted();
-    for (const key of reply.keys ?? []) if (!seen.add(key)) throw unsorted();
-    stats.rows += reply.rows ?? 0;
-    stats.tickets += reply.tickets ?? 0;
-    progress.add(reply.rows ?? 0);
-    return reply.results ?? [];
-  };
-  try {
-    for await (const slice of slices) {
-      send(slice);
-      while (seq - next >= jobs * 4) yield* await take();
-    }
-    while (next < seq) yield* await take();
-  } finally {
-    await Promise.all(workers.map((w) => w.terminate()));
-  }
-}
-
 /** Consumes produced results: outputs to `write`, rejects to the writer, everything counted. */
 async function drain(
-  items: AsyncIterable<Produced>,
+  items: AsyncIterable<Produced> | Iterable<Produced>,
   rejects: RejectsWriter,
   counts: BuildCounts,
   write: (p: Produced) => Promise<void>,
 ): Promise<void> {
   for await (const item of items) {
-    const n = item.kind === 'lines' ? item.count : 1;
-    counts.tickets += n;
+    counts.tickets++;
     if (item.kind === 'reject') {
       counts.rejected++;
       await rejects.write(item.reject);
     } else if (item.kind === 'skip') counts.skipped++;
     else {
-      counts.written += n;
+      counts.written++;
       await write(item);
     }
   }
@@ -1210,6 +635,34 @@ async function runBuild(args: BuildArgs): Promise<CommandResult> {
   }
 }
 
+/** The reading options a parallel run can use, or `undefined` when the export cannot be sliced (a JSON array). */
+async function sliceFormat(
+  path: string,
+  args: SalesInputArgs,
+  config: SalesConfig,
+): Promise<SliceFormat | undefined> {
+  const encoding = args.encoding ?? config.input.encoding;
+  let format = args.format ?? config.input.format;
+  if (format === undefined) {
+    const head = Buffer.alloc(4096);
+    const handle = await open(path, 'r');
+    try {
+      const { bytesRead } = await handle.read(head, 0, head.length, 0);
+      const first = /\S/.exec(
+        head
+          .subarray(0, bytesRead)
+          .toString('latin1')
+          .replace(/^\u00ef\u00bb\u00bf/, ''),
+      );
+      format = first?.[0] === '[' ? 'json' : first?.[0] === '{' ? 'jsonl' : 'csv';
+    } finally {
+      await handle.close();
+    }
+  }
+  if (format === 'json') return undefined;
+  return { format, delimiter: delimiterOf(args.delimiter) ?? config.input.delimiter, encoding };
+}
+
 /** One pass of `build` over the export with one grouping order; outputs go to staged paths. */
 async function buildPass(
   args: BuildArgs,
@@ -1221,35 +674,37 @@ async function buildPass(
 ): Promise<CommandResult> {
   const out = args.out ?? '-';
   const stats: SalesStats = { rows: 0, tickets: 0 };
-  // Threads by default only where a ticket's work is heavy (an XML tree per invoice). Measured on the
-  // reference 2-vCPU machine: two threads built a million-line tralix-tickets export no faster than
-  // the main thread alone (22.3 s against 21.8 s) with twice the CPU time and 45 MB more memory,
-  // while a zip build ran ~20 % faster on them. Orders need no desglose at all. Small inputs do not
-  // repay starting threads, and only order auto can start over when slices disagree on order.
-  const jobs =
-    args.to === 'orders'
-      ? 0
-      : (args.jobs ?? (args.to === 'xml' || args.to === 'zip' ? availableParallelism() : 0));
+  // Worker threads by default for every target but orders (no desglose, little work per ticket), for
+  // exports large enough to repay starting them. Only order auto can start over when pieces
+  // disagree on order, so an explicit sorted or unsorted order runs on the main thread.
+  const jobs = args.to === 'orders' ? 0 : (args.jobs ?? availableParallelism());
   // An explicit --jobs asks for threads whatever the size (tests use it on small exports).
   const bigEnough = args.jobs !== undefined || source.size >= WORKER_MIN_BYTES;
   const read =
     jobs >= 1 && bigEnough && grouping.onSplit === 'throw'
       ? await sliceFormat(source.path, args, spec.config)
       : undefined;
-  const pooled = read !== undefined;
+  let run: PoolRun | undefined;
   let items: AsyncIterable<Produced>;
   let progress: RowProgress;
   if (read !== undefined) {
     const counter = { bytes: 0 };
     progress = new RowProgress(args, { size: source.size, bytesRead: () => counter.bytes });
-    items = producePooled(
-      sliceExport(source.path, read, spec.config, counter),
-      spec,
+    const bar = progress;
+    run = {
+      path: source.path,
+      size: source.size,
       read,
+      spec,
       jobs,
       stats,
-      progress,
-    );
+      progress: (rows, bytes) => {
+        counter.bytes += bytes;
+        bar.add(rows);
+      },
+    };
+    // Line targets run in ranges (pooledLines below); the generator is lazy, so it starts only for documents.
+    items = pooledDocuments(run);
   } else {
     progress = new RowProgress(args, source);
     const groups = groupRecords(progress.track(source.records()), { ...grouping, stats });
@@ -1265,11 +720,21 @@ async function buildPass(
     switch (args.to) {
       case 'tralix-tickets':
       case 'tralix-async': {
-        const sink = await openLines(await staged.file(out));
-        await drain(items, rejects, counts, async (p) => {
-          if (p.kind === 'line') await sink.line(p.text);
-          else if (p.kind === 'lines') await sink.bytes(p.data);
-        });
+        const path = await staged.file(out);
+        const sink = await openLines(path);
+        if (run !== undefined) {
+          for await (const range of pooledLines(run, path)) {
+            await sink.file(range.part);
+            await rm(range.part);
+            counts.tickets += range.written;
+            counts.written += range.written;
+            await drain(range.results, rejects, counts, async () => undefined);
+          }
+        } else {
+          await drain(items, rejects, counts, async (p) => {
+            if (p.kind === 'line') await sink.line(p.text);
+          });
+        }
         await sink.close();
         outputs.file = out;
         break;
@@ -1327,7 +792,7 @@ async function buildPass(
     counts,
     invoiceTarget ? 'no receptor: left for the factura global' : undefined,
   );
-  Object.assign(outputs, { rows: stats.rows, ...counts, threads: pooled ? jobs : 0 });
+  Object.assign(outputs, { rows: stats.rows, ...counts, threads: run === undefined ? 0 : jobs });
   if (args.rejects !== undefined) outputs.rejects = args.rejects;
   return { ok: counts.rejected === 0, issues: rejects.jsonIssues(), outputs };
 }
@@ -1361,7 +826,7 @@ export const buildCommand = {
       .option('jobs', {
         type: 'number',
         describe:
-          'Worker threads that build slices of the export (default: xml and zip use the CPU count for exports over 2 MB; other targets build on the main thread; 0: main thread)',
+          'Worker threads that build pieces of the export (default: the CPU count for exports over 2 MB; orders and 0: the main thread)',
       }) as unknown as Argv<GlobalArgs>,
   // yargs types a module's handler by the registry's loose args; the builder guarantees BuildArgs.
   handler: (args: ArgumentsCamelCase<GlobalArgs>) =>

@@ -21,10 +21,9 @@ import {
   type SalesStats,
 } from '../../src/sales/index.js';
 import { type CommandResult, type GlobalArgs, runCommand, usage } from '../command.js';
-import { writeOutput, writeText } from '../io.js';
+import { openLines, writeOutput, writeText } from '../io.js';
 import {
   loadSalesConfig,
-  openLines,
   openSales,
   RejectsWriter,
   RowProgress,

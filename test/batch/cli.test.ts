@@ -316,14 +316,18 @@ describe('cfdi-layout build (other exports)', () => {
 
   it('gives the same result on worker threads as on one thread, sorted or not', () => {
     const dir = workspace();
-    const lines = ['ticket,sucursal,fecha,importe,iva,ish,cantidad'];
-    // About 600 KB: more than one slice, so the moved row below is found across slices.
+    const lines = ['ticket,sucursal,fecha,importe,iva,ish,cantidad,descripcion'];
+    // About 700 KB: many ranges, so the moved row below is found across ranges. Quoted newlines and
+    // stray quotes are where a naive cut would split a record.
+    const descripciones = ['Taco', 'Pantalla 15" HD', '"Dice ""hola"", adiós"'];
     for (let t = 0; t < 6000; t++) {
       const n = 1 + (t % 4);
       for (let l = 0; l < n; l++) {
         const importe =
           t === 9 && l === 1 ? 'oops' : `${(t % 97) + l + 1}.${String(t % 100).padStart(2, '0')}`;
-        lines.push(`T${t},S${t % 3},2026-11-20T10:00:00,${importe},16,${t % 5 === 0 ? 3 : 0},1`);
+        lines.push(
+          `T${t},S${t % 3},2026-11-20T10:00:00,${importe},16,${t % 5 === 0 ? 3 : 0},1,${t % 1000 === 500 && l === 0 ? '"Línea 1\nLínea 2"' : descripciones[(t + l) % 3]}`,
+        );
       }
     }
     writeFileSync(join(dir, 'sorted.csv'), `${lines.join('\n')}\n`);
@@ -374,15 +378,21 @@ describe('cfdi-layout build (other exports)', () => {
       expect([outputs.threads, outputs.order]).toEqual(
         file === 'sorted.csv' ? [2, 'sorted'] : [0, 'unsorted'],
       );
-      expect([outputs.tickets, outputs.written]).toEqual([6000, 5999]);
+      // T9's importe is not a number; a line break in a descripcion cannot go in the layout.
+      expect([outputs.tickets, outputs.written]).toEqual([6000, 5993]);
       const a = readFileSync(join(dir, 'many.jsonl'), 'utf8');
       expect(a).toBe(readFileSync(join(dir, 'one.jsonl'), 'utf8'));
       expect(readFileSync(join(dir, 'many.rej'), 'utf8')).toBe(readFileSync(join(dir, 'one.rej'), 'utf8'));
       const rejects = jsonLines<Reject>(readFileSync(join(dir, 'many.rej'), 'utf8'));
       expect(rejects.map((x) => [x.ticket, x.code, x.rows.length])).toEqual([
         ['T9', 'SALES_IMPORTE_INVALID', 2],
+        ...[500, 1500, 2500, 3500, 4500, 5500].map((t) => [
+          `T${t}`,
+          'LAYOUT_VALUE_UNREPRESENTABLE',
+          1 + (t % 4),
+        ]),
       ]);
-      expect(jsonLines(a)).toHaveLength(5999);
+      expect(jsonLines(a)).toHaveLength(5993);
     }
   });
 
