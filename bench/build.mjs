@@ -1,6 +1,6 @@
 // Benchmarks of the sales pipeline, run through the real CLI (dist/cli/main.js) on inputs generated
 // into a temporary folder at bench time (never committed):
-//   benchBuild   build --to tralix-tickets over 1,000,000 CSV lines   (lines/s, peak RSS)
+//   benchBuild   build --to tralix-tickets over 1,000,000 CSV lines   (lines/s of the median of 3 runs, peak RSS)
 //   benchGlobal  global over 100,000 tickets                          (seconds, peak RSS)
 //   benchZip     build --to zip over 100,000 invoices vs archiver alone zipping the same XML bytes
 // Each returns its figures and the targets they are checked against. `node bench/build.mjs` runs all.
@@ -121,7 +121,11 @@ function runCli(args, cwd) {
     child.on('error', fail);
     child.on('close', (code) => {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      const lines = stderr.trim().split('\n');
+      // time(1) adds its own line for a non-zero exit (1: something was rejected) before the figure.
+      const lines = stderr
+        .trim()
+        .split('\n')
+        .filter((l) => !l.startsWith('Command exited with non-zero status'));
       const rssKb = Number(lines.at(-1));
       done({ seconds, peakRssMb: Math.round(rssKb / 1024), code, stderr: lines.slice(0, -1).join('\n') });
     });
@@ -134,36 +138,53 @@ async function workspace() {
   return dir;
 }
 
-/** build --to tralix-tickets over 1,000,000 lines: lines/s and peak RSS. */
-export async function benchBuild({ lines = 1_000_000 } = {}) {
+/**
+ * build --to tralix-tickets over 1,000,000 lines: lines/s and peak RSS. The host's speed swings by
+ * tens of percent within minutes, so the build runs `runs` times: the target is checked on the
+ * median run, and the peak RSS is the largest of all runs.
+ */
+export async function benchBuild({ lines = 1_000_000, runs = 3 } = {}) {
   const dir = await workspace();
   try {
     const input = join(dir, 'sales.csv');
     const generated = await writeSales(input, { lines });
-    const run = await runCli(
-      [
-        'build',
-        input,
-        '--to',
-        'tralix-tickets',
-        '--out',
-        join(dir, 'tickets.jsonl'),
-        '--rejects',
-        join(dir, 'rejects.jsonl'),
-      ],
-      dir,
-    );
-    if (run.code !== 0 && run.code !== 1) throw new Error(`build failed (${run.code}): ${run.stderr}`);
-    const linesPerSecond = Math.round(generated.lines / run.seconds);
+    const results = [];
+    for (let i = 0; i < runs; i++) {
+      const run = await runCli(
+        [
+          'build',
+          input,
+          '--to',
+          'tralix-tickets',
+          '--out',
+          join(dir, 'tickets.jsonl'),
+          '--rejects',
+          join(dir, 'rejects.jsonl'),
+        ],
+        dir,
+      );
+      if (run.code !== 0 && run.code !== 1) throw new Error(`build failed (${run.code}): ${run.stderr}`);
+      results.push(run);
+    }
+    const bySpeed = [...results].sort((a, b) => a.seconds - b.seconds);
+    const median = bySpeed[Math.floor((bySpeed.length - 1) / 2)];
+    const linesPerSecond = Math.round(generated.lines / median.seconds);
+    const peakRssMb = Math.max(...results.map((r) => r.peakRssMb));
     return {
       name: 'build --to tralix-tickets',
       lines: generated.lines,
       tickets: generated.tickets,
-      seconds: Number(run.seconds.toFixed(2)),
+      runs: results.map((r) => ({
+        seconds: Number(r.seconds.toFixed(2)),
+        linesPerSecond: Math.round(generated.lines / r.seconds),
+        peakRssMb: r.peakRssMb,
+      })),
+      seconds: Number(median.seconds.toFixed(2)),
       linesPerSecond,
-      peakRssMb: run.peakRssMb,
-      summary: run.stderr,
-      ok: linesPerSecond >= TARGETS.buildLinesPerSecond && run.peakRssMb <= TARGETS.buildPeakRssMb,
+      bestLinesPerSecond: Math.round(generated.lines / bySpeed[0].seconds),
+      peakRssMb,
+      summary: results[0].stderr,
+      ok: linesPerSecond >= TARGETS.buildLinesPerSecond && peakRssMb <= TARGETS.buildPeakRssMb,
       targets: { linesPerSecond: TARGETS.buildLinesPerSecond, peakRssMb: TARGETS.buildPeakRssMb },
     };
   } finally {
