@@ -6,6 +6,7 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import { CfdiLayoutError, isCfdiLayoutError } from '../../src/errors.js';
 import {
   type CanonicalColumn,
+  CSV_RECORD_DELIMITERS,
   type CsvDelimiter,
   columnLookup,
   groupRecords,
@@ -62,6 +63,8 @@ export interface Piece {
   readonly end: number;
   /** Added to the row numbers the piece's reader counts (its repeated CSV header is its row 1). */
   readonly rowOffset: number;
+  /** Added to the line numbers the piece's reader counts: lines before it, less its header's. */
+  readonly lineOffset: number;
   /** The CSV header, read before the piece's bytes (every piece but the first). */
   readonly header: Uint8Array | undefined;
 }
@@ -150,6 +153,7 @@ async function buildPiece(
       encoding: read.encoding,
       columns: spec.config.columns,
       rowOffset: request.rowOffset,
+      lineOffset: request.lineOffset,
     });
     async function* groups() {
       for await (const group of groupRecords(records, { order: 'sorted', onSplit: 'throw', stats })) {
@@ -231,78 +235,96 @@ const UNQUOTED = 1;
 const QUOTED = 2;
 /** A quote inside a quoted field: the field's end, or the first half of an escaped quote. */
 const QUOTE_SEEN = 3;
+const LF = 0x0a;
+const CR = 0x0d;
+const QUOTE = 0x22;
 
 /**
- * Finds record ends in the bytes of an export. For CSV it follows the quoting of csv-parse as the
- * reader configures it (`relax_quotes`): a quote opens a quoted field only at the start of a field
- * (elsewhere it is text), `""` inside one is an escaped quote, and newlines inside one are data.
+ * Finds record ends in the bytes of an export, as the reader's csv-parse finds them: records end at
+ * CRLF, LF or CR outside quotes (JSON lines: at LF); a quote opens a quoted field only at the start
+ * of a field (elsewhere it is text, `relax_quotes`), `""` inside one is an escaped quote, and line
+ * endings inside one are data. It also counts lines as csv-parse does in its messages: every CR and
+ * every LF, a CRLF that ends a record once.
  */
 class RecordEnds {
   private state = FIELD_START;
-  /** Before the delimiter is known (the header line), any quote toggles the quoted state. */
-  private delimiter = -1;
+  /** A CR that ended a record: one line ending with the LF that may follow. */
+  private pendingCr = false;
+  private readonly delimiter: number;
+  lines = 0;
 
-  constructor(private readonly csv: boolean) {}
-
-  useDelimiter(delimiter: CsvDelimiter): void {
-    this.delimiter = delimiter.charCodeAt(0);
+  constructor(
+    private readonly csv: boolean,
+    delimiter: CsvDelimiter | undefined,
+  ) {
+    this.delimiter = delimiter === undefined ? -1 : delimiter.charCodeAt(0);
   }
 
-  /** Calls `found` with the offset just past each newline that ends a record in `bytes`. */
+  /** Calls `found` with the offset just past each record end in `bytes`. */
   scan(bytes: Buffer, found: (after: number) => void): void {
-    if (!this.csv) {
-      for (let at = bytes.indexOf(0x0a); at >= 0; at = bytes.indexOf(0x0a, at + 1)) found(at + 1);
-      return;
-    }
-    let from = 0;
-    if (this.delimiter < 0) {
-      // The header line, before its delimiter is known: any quote toggles.
-      for (; from < bytes.length; from++) {
-        const c = bytes[from];
-        if (c === 0x22) this.state = this.state === QUOTED ? FIELD_START : QUOTED;
-        else if (c === 0x0a && this.state !== QUOTED) {
-          this.state = FIELD_START;
-          from++;
-          found(from);
-          break;
-        }
+    // JSON lines, and most CSV exports (nothing quoted, no CR ahead): every LF ends a record.
+    if (
+      !this.csv ||
+      (!this.pendingCr &&
+        (this.state === FIELD_START || this.state === UNQUOTED) &&
+        bytes.indexOf(QUOTE) < 0 &&
+        bytes.indexOf(CR) < 0)
+    ) {
+      for (let at = bytes.indexOf(LF); at >= 0; at = bytes.indexOf(LF, at + 1)) {
+        this.lines++;
+        found(at + 1);
       }
-      // `found` has read the header and set the delimiter, unless the header goes on.
-      if (this.delimiter < 0 || from >= bytes.length) return;
+      const lastByte = bytes[bytes.length - 1];
+      this.state = lastByte === LF || lastByte === this.delimiter ? FIELD_START : UNQUOTED;
+      return;
     }
     const delimiter = this.delimiter;
-    // Most exports quote nothing: with no quote ahead, every newline ends a record.
-    if ((this.state === FIELD_START || this.state === UNQUOTED) && bytes.indexOf(0x22, from) < 0) {
-      for (let at = bytes.indexOf(0x0a, from); at >= 0; at = bytes.indexOf(0x0a, at + 1)) found(at + 1);
-      const lastByte = bytes[bytes.length - 1];
-      this.state = lastByte === 0x0a || lastByte === delimiter ? FIELD_START : UNQUOTED;
-      return;
-    }
     let state = this.state;
-    for (let i = from; i < bytes.length; i++) {
+    for (let i = 0; i < bytes.length; i++) {
       const c = bytes[i];
-      switch (state) {
-        case QUOTED:
-          if (c === 0x22) state = QUOTE_SEEN;
-          break;
-        case QUOTE_SEEN:
-          if (c === 0x22) state = QUOTED;
-          else if (c === delimiter) state = FIELD_START;
-          else if (c === 0x0a) {
-            state = FIELD_START;
-            found(i + 1);
-          } else state = UNQUOTED;
-          break;
-        default:
-          if (c === 0x0a) {
-            state = FIELD_START;
-            found(i + 1);
-          } else if (c === delimiter) state = FIELD_START;
-          else if (c === 0x22 && state === FIELD_START) state = QUOTED;
-          else state = UNQUOTED;
+      if (this.pendingCr) {
+        this.pendingCr = false;
+        if (c === LF) {
+          // CRLF: one record end, one line (counted at the CR).
+          found(i + 1);
+          continue;
+        }
+        found(i);
       }
+      if (c === LF || c === CR) this.lines++;
+      if (state === QUOTED) {
+        if (c === QUOTE) state = QUOTE_SEEN;
+      } else if (state === QUOTE_SEEN && c === QUOTE) state = QUOTED;
+      else if (c === LF) {
+        state = FIELD_START;
+        found(i + 1);
+      } else if (c === CR) {
+        state = FIELD_START;
+        this.pendingCr = true;
+      } else if (c === delimiter) state = FIELD_START;
+      else if (c === QUOTE && state === FIELD_START) state = QUOTED;
+      else state = UNQUOTED;
     }
     this.state = state;
+  }
+}
+
+/**
+ * The reading options with the CSV delimiter settled: given, or guessed from the header line as the
+ * single-threaded reader guesses it, so that every piece is read with the same one.
+ */
+async function withDelimiter(path: string, read: SliceFormat): Promise<SliceFormat> {
+  if (read.format !== 'csv' || read.delimiter !== undefined) return read;
+  const handle = await open(path, 'r');
+  try {
+    const head = Buffer.alloc(SCAN_CHUNK);
+    const { bytesRead } = await handle.read(head, 0, head.length, 0);
+    const text = new TextDecoder(read.encoding === 'latin1' ? 'latin1' : 'utf-8').decode(
+      head.subarray(0, bytesRead),
+    );
+    return { ...read, delimiter: guessDelimiter(text.split(/[\r\n]/, 1)[0] ?? '') };
+  } finally {
+    await handle.close();
   }
 }
 
@@ -319,10 +341,11 @@ export async function* cutExport(
   config: SalesConfig,
   pieceBytes: number,
 ): AsyncGenerator<Piece> {
+  const format = await withDelimiter(path, read);
   const decoder = new TextDecoder(read.encoding === 'latin1' ? 'latin1' : 'utf-8');
   const csv = read.format === 'csv';
   const lookup = columnLookup(config.columns);
-  const ends = new RecordEnds(csv);
+  const ends = new RecordEnds(csv, format.delimiter);
   let header: Uint8Array | undefined;
   let keyColumns: { ticket: number; sucursal: number | undefined; delimiter: CsvDelimiter } | undefined;
   /**
@@ -338,11 +361,16 @@ export async function* cutExport(
     if (to <= chunkStart) return tail.subarray(from - tailStart, to - tailStart);
     return Buffer.concat([tail.subarray(from - tailStart), chunk.subarray(0, to - chunkStart)]);
   };
-  /** The last record end found, and where that record starts. */
+  /** The last record end found, where that record starts, and the lines up to it. */
   let last = 0;
   let lastStart = 0;
+  let linesAtLast = 0;
+  /** Where the CSV header ends, and its lines. */
+  let headerEnd = 0;
+  let headerLines = 0;
   let pieceStart = 0;
   let rowsBefore = 0;
+  let linesBefore = 0;
   let pieceRows = 0;
   const pieces: Piece[] = [];
 
@@ -372,6 +400,7 @@ export async function* cutExport(
             delimiter: columns.delimiter,
             relax_quotes: true,
             relax_column_count: true,
+            record_delimiter: [...CSV_RECORD_DELIMITERS],
           }) as string[][]
         )[0] ?? [];
     } catch {
@@ -395,11 +424,13 @@ export async function* cutExport(
       end,
       // CSV: the piece's reader counts the repeated header as its row 1.
       rowOffset: first ? 0 : csv ? rowsBefore - 1 : rowsBefore,
+      lineOffset: first ? 0 : linesBefore - headerLines,
       header: first ? undefined : header,
     };
     rowsBefore += pieceRows;
     pieceRows = 0;
     pieceStart = end;
+    linesBefore = linesAtLast;
     return cut;
   };
 
@@ -407,17 +438,25 @@ export async function* cutExport(
   const recordEnd = (end: number): void => {
     if (csv && header === undefined) {
       header = Uint8Array.from(bytesOf(0, end));
+      headerEnd = end;
+      headerLines = ends.lines;
       const line = decoder
         .decode(header)
         .replace(/^\uFEFF/, '')
-        .replace(/\r?\n$/, '');
-      const delimiter = read.delimiter ?? guessDelimiter(line);
-      ends.useDelimiter(delimiter);
+        .replace(/(\r\n|\n|\r)$/, '');
+      const delimiter = format.delimiter ?? ',';
       const cells =
-        (parseCsv(line, { delimiter, relax_quotes: true, relax_column_count: true }) as string[][])[0] ?? [];
+        (
+          parseCsv(line, {
+            delimiter,
+            relax_quotes: true,
+            relax_column_count: true,
+            record_delimiter: [...CSV_RECORD_DELIMITERS],
+          }) as string[][]
+        )[0] ?? [];
       const map = resolveColumns(cells, config.columns);
       keyColumns = { ticket: map.index.ticket as number, sucursal: map.index.sucursal, delimiter };
-    } else if (last - pieceStart >= pieceBytes) {
+    } else if (last > headerEnd && last - pieceStart >= pieceBytes) {
       // Is `last` a cut? The record before it is [lastStart, last), the one after it [last, end).
       const before = keyOf(lastStart, last);
       const after = keyOf(last, end);
@@ -427,6 +466,7 @@ export async function* cutExport(
     pieceRows++;
     lastStart = last;
     last = end;
+    linesAtLast = ends.lines;
   };
 
   let offset = 0;
@@ -567,7 +607,8 @@ export interface LinesPart {
  * Builds a line target (tralix-tickets, tralix-async) on worker threads in ranges of the export; the
  * lines of each range are in the part file `${partBase}.part-N`, yielded in input order.
  */
-export async function* pooledLines(run: PoolRun, partBase: string): AsyncGenerator<LinesPart> {
+export async function* pooledLines(pool: PoolRun, partBase: string): AsyncGenerator<LinesPart> {
+  const run = { ...pool, read: await withDelimiter(pool.path, pool.read) };
   const rangeBytes = Math.min(
     RANGE_MAX_BYTES,
     Math.max(RANGE_MIN_BYTES, Math.ceil(run.size / (run.jobs * 4))),
@@ -579,7 +620,8 @@ export async function* pooledLines(run: PoolRun, partBase: string): AsyncGenerat
 }
 
 /** Builds a document target (layout, xml, zip) on worker threads in slices; results in input order. */
-export async function* pooledDocuments(run: PoolRun): AsyncGenerator<Produced> {
+export async function* pooledDocuments(pool: PoolRun): AsyncGenerator<Produced> {
+  const run = { ...pool, read: await withDelimiter(pool.path, pool.read) };
   const pieces = cutExport(run.path, run.read, run.spec.config, SLICE_BYTES);
   for await (const done of runPieces(run, pieces, 4, undefined)) yield* done.results;
 }

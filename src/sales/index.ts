@@ -27,6 +27,7 @@ export {
   type TicketGroup,
 } from './group.js';
 export {
+  CSV_RECORD_DELIMITERS,
   type CsvDelimiter,
   guessDelimiter,
   type ReadSalesOptions,

@@ -35,6 +35,11 @@ export interface ReadSalesOptions {
    * ranges: the header, then rows from the middle of the file). Defaults to 0.
    */
   readonly rowOffset?: number | undefined;
+  /**
+   * Added to the line numbers in messages about unreadable CSV records, for a slice: the lines of
+   * the export before the slice, less the lines of its repeated header. Defaults to 0.
+   */
+  readonly lineOffset?: number | undefined;
 }
 
 /** One row of the export: its values by canonical column (strings for CSV, any JSON value for JSON). */
@@ -54,6 +59,9 @@ export interface SalesReadInfo {
 }
 
 const DELIMITERS: readonly CsvDelimiter[] = [',', ';', '|', '\t'];
+
+/** The line endings that end a CSV record (outside quotes), whichever the header uses. */
+export const CSV_RECORD_DELIMITERS: readonly string[] = ['\r\n', '\n', '\r'];
 const REPLACEMENT_CHAR = '\uFFFD';
 /** Characters handed to the CSV parser at a time (about a hundred rows). */
 const PARSE_PIECE = 8192;
@@ -158,12 +166,13 @@ export async function* readSalesRecords(
   const rest = replay(buffered, texts, done);
   const renames = options.columns ?? {};
   const offset = options.rowOffset ?? 0;
-  if (format === 'csv') yield* readCsv(rest, options.delimiter, renames, info, offset);
+  if (format === 'csv')
+    yield* readCsv(rest, options.delimiter, renames, info, offset, options.lineOffset ?? 0);
   else if (format === 'jsonl') yield* readJsonLines(rest, renames, offset);
   else yield* readJsonArray(rest, renames, offset);
 }
 
-/** Splits off the first line (up to the first newline outside quotes) to guess the delimiter. */
+/** Splits off the first line (up to the first CR or LF) to guess the delimiter. */
 async function firstLine(
   texts: AsyncIterable<string>,
 ): Promise<{ line: string; chunks: string[]; iterator: AsyncIterator<string>; done: boolean }> {
@@ -175,7 +184,8 @@ async function firstLine(
     if (next.done === true) return { line: seen, chunks, iterator, done: true };
     chunks.push(next.value);
     seen += next.value;
-    const newline = seen.indexOf('\n');
+    // A CR alone ends the line too (old Mac spreadsheets): the delimiter is guessed from the header only.
+    const newline = seen.search(/[\r\n]/);
     if (newline >= 0) return { line: seen.slice(0, newline), chunks, iterator, done: false };
   }
 }
@@ -186,6 +196,7 @@ async function* readCsv(
   renames: Readonly<Partial<Record<CanonicalColumn, string | undefined>>>,
   info: SalesReadInfo,
   rowOffset: number,
+  lineOffset: number,
 ): AsyncGenerator<SalesRecord> {
   const head = await firstLine(texts);
   const delimiter = delimiterOption ?? guessDelimiter(head.line);
@@ -198,12 +209,21 @@ async function* readCsv(
     // A stray quote inside an unquoted field is kept as text rather than derailing every later row.
     relax_quotes: true,
     skip_empty_lines: false,
+    // Every line ending ends a record, whatever the header's: ERPs that glue exports together mix
+    // CRLF and LF, and old Mac spreadsheets write CR alone. (Detecting one ending from the header
+    // would glue the rows of a mixed file into one record.)
+    record_delimiter: [...CSV_RECORD_DELIMITERS],
     skip_records_with_error: true,
     on_skip: (err: CsvError | undefined) => {
+      const message = err?.message ?? 'unreadable record';
       skipped.push({
         after: parser.info.records,
-        line: parser.info.lines,
-        message: err?.message ?? 'unreadable record',
+        line: parser.info.lines + lineOffset,
+        // csv-parse counts the lines of what it was given ("... at line 7"): make them the export's.
+        message:
+          lineOffset === 0
+            ? message
+            : message.replace(/\bline (\d+)/g, (_, n: string) => `line ${Number(n) + lineOffset}`),
       });
     },
   });

@@ -104,6 +104,25 @@ describe('readSalesRecords: CSV', () => {
     ]);
   });
 
+  it('ends a record at CRLF, LF or CR alone, mixed in one file, and guesses the delimiter from the header line only', async () => {
+    const text = 'ticket;fecha;importe\r\n1;2026-11-20;1,5\n2;2026-11-20;2\r3;2026-11-20;3\r\n';
+    const out = await records(text);
+    expect(out.map((r) => [r.row, r.values.ticket, r.values.importe, r.issues])).toEqual([
+      [2, '1', '1,5', []],
+      [3, '2', '2', []],
+      [4, '3', '3', []],
+    ]);
+  });
+
+  it('counts the lines of an unreadable record from lineOffset (a slice of a larger export)', async () => {
+    const text = 'ticket,fecha,importe\n1,2026-11-20,"open\n';
+    const message = async (lineOffset: number) =>
+      (await records(text, { rowOffset: 10, lineOffset }))[0]?.issues[0]?.message;
+    const own = await message(0);
+    expect(own).toMatch(/at line 2\); everything up to line 2 is in it$/);
+    expect(await message(20)).toBe(own?.replaceAll('line 2', 'line 22'));
+  });
+
   it('guessDelimiter ignores delimiters inside quotes and defaults to a comma', () => {
     expect(guessDelimiter('"a;b;c",d,e')).toBe(',');
     expect(guessDelimiter('ticket')).toBe(',');
