@@ -663,6 +663,9 @@ async function sliceFormat(
   return { format, delimiter: delimiterOf(args.delimiter) ?? config.input.delimiter, encoding };
 }
 
+/** The most worker threads a build starts without --jobs. */
+const DEFAULT_JOBS_LIMIT = 4;
+
 /** One pass of `build` over the export with one grouping order; outputs go to staged paths. */
 async function buildPass(
   args: BuildArgs,
@@ -680,7 +683,9 @@ async function buildPass(
   // one worker fewer (measured on 2 vCPUs: a 20,000-invoice zip build ~10 % faster on one worker
   // than on two). Only order auto can start over when pieces disagree on order, so an explicit
   // sorted or unsorted order runs on the main thread.
-  const cpus = availableParallelism();
+  // At most four by default: each worker holds its own heap (~60 MB), and flat memory matters more
+  // on a shared ERP server than the last cores; --jobs N asks for more.
+  const cpus = Math.min(availableParallelism(), DEFAULT_JOBS_LIMIT);
   const lineTarget = args.to === 'tralix-tickets' || args.to === 'tralix-async';
   const jobs = args.to === 'orders' ? 0 : (args.jobs ?? (lineTarget ? cpus : Math.max(1, cpus - 1)));
   // An explicit --jobs asks for threads whatever the size (tests use it on small exports).
@@ -831,7 +836,7 @@ export const buildCommand = {
       .option('jobs', {
         type: 'number',
         describe:
-          'Worker threads that build pieces of the export (default for exports over 2 MB: one per CPU for tralix-tickets and tralix-async, one fewer for documents; orders and 0: the main thread)',
+          'Worker threads that build pieces of the export (default for exports over 2 MB: one per CPU, at most 4, for tralix-tickets and tralix-async, one fewer for documents; orders and 0: the main thread)',
       }) as unknown as Argv<GlobalArgs>,
   // yargs types a module's handler by the registry's loose args; the builder guarantees BuildArgs.
   handler: (args: ArgumentsCamelCase<GlobalArgs>) =>
