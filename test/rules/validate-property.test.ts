@@ -132,7 +132,9 @@ function conceptoImpuestos(tax: Tax): Pick<ConceptoInput, 'objetoImp' | 'impuest
 const conceptoArb = fc.record({
   cantidad: fc.constantFrom('1', '2', '3', '0.5', '1.25', '10'),
   cents: fc.integer({ min: 20_000, max: 5_000_000 }),
-  descuentoUnits: fc.option(fc.integer({ min: 0, max: 100 }), { nil: undefined }),
+  // Below the smallest importe (0.5 × 200.00, 100 units of a currency without decimals such as JPY):
+  // a descuento equal to the importe leaves a traslado Base of 0, which CFDI40174 refuses.
+  descuentoUnits: fc.option(fc.integer({ min: 0, max: 99 }), { nil: undefined }),
   tax: fc.constantFrom<Tax>('none', 'iva16', 'iva8', 'iva0', 'exento', 'iva16+ieps8', 'iva16+retenciones'),
   claveUnidad: fc.constantFrom('H87', 'E48', 'ACT', 'KGM'),
 });
