@@ -158,10 +158,13 @@ export class LineSink {
   }
 }
 
-/** Opens a text destination: a file (its folder created) or standard output for `-`. */
-export async function openLines(path: string): Promise<LineSink> {
+/**
+ * Opens a text destination: a file (its folder created, unless `createFolder` is false) or standard
+ * output for `-`.
+ */
+export async function openLines(path: string, createFolder = true): Promise<LineSink> {
   if (path === '-') return new LineSink(process.stdout);
-  await mkdir(dirname(resolve(path)), { recursive: true });
+  if (createFolder) await mkdir(dirname(resolve(path)), { recursive: true });
   const stream = createWriteStream(path);
   await new Promise<void>((done, fail) => {
     stream.once('open', () => done());

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { open, rm } from 'node:fs/promises';
+import { mkdtemp, open, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { CfdiLayoutError, isCfdiLayoutError } from '../../src/errors.js';
@@ -145,7 +146,9 @@ async function buildPiece(
   const keys: number[] = [];
   const results: Produced[] = [];
   let written = 0;
-  const sink = request.out === undefined ? undefined : await openLines(request.out);
+  // The part's folder is the main thread's: never created here, so that once it is removed a
+  // worker stopped halfway can leave nothing behind.
+  const sink = request.out === undefined ? undefined : await openLines(request.out, false);
   try {
     const records = readSalesRecords(pieceBytes(path, request, input), {
       format: read.format,
@@ -534,6 +537,7 @@ async function* runPieces(
   const load = workers.map(() => 0);
   const seen = new KeyHashSet();
   let failure: unknown;
+  let closing = false;
   workers.forEach((worker, i) => {
     worker.on('message', (reply: PieceReply) => {
       if (reply.kind === 'progress') {
@@ -545,10 +549,15 @@ async function* runPieces(
       waiting.delete(reply.seq);
       waiter?.resolve(reply);
     });
-    worker.on('error', (err) => {
+    const fail = (err: unknown): void => {
       failure ??= err;
       for (const w of waiting.values()) w.reject(err);
       waiting.clear();
+    };
+    worker.on('error', fail);
+    // A worker that ends while pieces wait on it (not by terminate below) would leave them hanging.
+    worker.on('exit', (code) => {
+      if (!closing) fail(new Error(`a build worker stopped (exit code ${code})`));
     });
   });
   let seq = 0;
@@ -588,15 +597,14 @@ async function* runPieces(
     }
     while (next < seq) yield await take();
   } finally {
+    closing = true;
     await Promise.all(workers.map((w) => w.terminate()));
-    // Part files of pieces that were not taken (a failure, or the order check).
-    await Promise.all([...parts.values()].map((p) => rm(p, { force: true })));
   }
 }
 
 /** The outcome of one range of a line target: its part file and what did not become a line. */
 export interface LinesPart {
-  /** The range's lines, in order; the caller appends it to the output and removes it. */
+  /** The range's lines, in order, for the caller to append to the output; removed once the caller moves on. */
   readonly part: string;
   readonly written: number;
   /** Rejects and skips, in order. */
@@ -605,17 +613,29 @@ export interface LinesPart {
 
 /**
  * Builds a line target (tralix-tickets, tralix-async) on worker threads in ranges of the export; the
- * lines of each range are in the part file `${partBase}.part-N`, yielded in input order.
+ * lines of each range are in a part file in a folder beside `outPath`, yielded in input order. The
+ * folder is removed at the end, whether the run completes or not.
  */
-export async function* pooledLines(pool: PoolRun, partBase: string): AsyncGenerator<LinesPart> {
+export async function* pooledLines(pool: PoolRun, outPath: string): AsyncGenerator<LinesPart> {
   const run = { ...pool, read: await withDelimiter(pool.path, pool.read) };
   const rangeBytes = Math.min(
     RANGE_MAX_BYTES,
     Math.max(RANGE_MIN_BYTES, Math.ceil(run.size / (run.jobs * 4))),
   );
-  const pieces = cutExport(run.path, run.read, run.spec.config, rangeBytes);
-  for await (const done of runPieces(run, pieces, 2, (seq) => `${partBase}.part-${seq}`)) {
-    yield { part: done.part as string, written: done.written, results: done.results };
+  const folder = await mkdtemp(`${outPath}.parts-`);
+  try {
+    const pieces = cutExport(run.path, run.read, run.spec.config, rangeBytes);
+    for await (const done of runPieces(run, pieces, 2, (seq) => join(folder, `part-${seq}`))) {
+      const part = done.part as string;
+      try {
+        yield { part, written: done.written, results: done.results };
+      } finally {
+        // Appended by the caller by now: the disk space goes back at once.
+        await rm(part, { force: true });
+      }
+    }
+  } finally {
+    await rm(folder, { recursive: true, force: true, maxRetries: 3 });
   }
 }
 

@@ -735,7 +735,6 @@ async function buildPass(
         if (run !== undefined) {
           for await (const range of pooledLines(run, path)) {
             await sink.file(range.part);
-            await rm(range.part);
             counts.tickets += range.written;
             counts.written += range.written;
             await drain(range.results, rejects, counts, async () => undefined);

@@ -393,6 +393,8 @@ describe('cfdi-layout build (other exports)', () => {
         ]),
       ]);
       expect(jsonLines(a)).toHaveLength(5993);
+      // The workers' part files are gone, whether the pass was kept or started over.
+      expect(readdirSync(dir).filter((name) => name.includes('.part'))).toEqual([]);
     }
   });
 
