@@ -284,6 +284,43 @@ describe('cfdi-layout build (other exports)', () => {
     return dir;
   }
 
+  it('shows a progress bar with rows and rows/s on a terminal, on one thread and on worker threads', () => {
+    const dir = workspace();
+    const lines = ['ticket,sucursal,fecha,importe,iva'];
+    for (let t = 0; t < 15000; t++)
+      lines.push(
+        `T${t},S1,2026-11-20T10:00:00,${(t % 90) + 10}.50,16`,
+        `T${t},S1,2026-11-20T10:00:00,5.00,16`,
+      );
+    writeFileSync(join(dir, 'big.csv'), `${lines.join('\n')}\n`);
+    for (const jobs of ['0', '2']) {
+      // script(1) gives the binary a pseudo-terminal and copies what it shows to our stdout.
+      const command = [
+        process.execPath,
+        CLI,
+        'build',
+        'big.csv',
+        '--to',
+        'tralix-tickets',
+        '--out',
+        'o.jsonl',
+      ]
+        .concat(['--jobs', jobs])
+        .map((a) => `'${a}'`)
+        .join(' ');
+      const shown = spawnSync('script', ['-qec', command, '/dev/null'], {
+        cwd: dir,
+        encoding: 'utf8',
+        env: { ...process.env, NO_COLOR: '1' },
+      });
+      expect(shown.status, shown.stderr).toBe(0);
+      // Frames of the bar: share of the input, rows so far (some past zero) and the speed.
+      expect(shown.stdout).toMatch(/\d+% \| [1-9]\d* rows \| \d+ rows\/s/);
+      expect(shown.stdout).toContain('build tralix-tickets: read 30000 rows, 15000 tickets: 15000 written');
+      expect(jsonLines(readFileSync(join(dir, 'o.jsonl'), 'utf8'))).toHaveLength(15000);
+    }
+  });
+
   it('reads JSON lines from stdin, JSON arrays and Latin-1 CSV with ; and groups unsorted rows; exit 0 without rejects', () => {
     const dir = workspace();
     const rows = [
