@@ -687,7 +687,9 @@ async function buildPass(
   // on a shared ERP server than the last cores; --jobs N asks for more.
   const cpus = Math.min(availableParallelism(), DEFAULT_JOBS_LIMIT);
   const lineTarget = args.to === 'tralix-tickets' || args.to === 'tralix-async';
-  const jobs = args.to === 'orders' ? 0 : (args.jobs ?? (lineTarget ? cpus : Math.max(1, cpus - 1)));
+  // One CPU: a worker would only add its start and the hand-over to the same core's work.
+  const defaultJobs = cpus <= 1 ? 0 : lineTarget ? cpus : cpus - 1;
+  const jobs = args.to === 'orders' ? 0 : (args.jobs ?? defaultJobs);
   // An explicit --jobs asks for threads whatever the size (tests use it on small exports).
   const bigEnough = args.jobs !== undefined || source.size >= WORKER_MIN_BYTES;
   const read =
@@ -835,7 +837,7 @@ export const buildCommand = {
       .option('jobs', {
         type: 'number',
         describe:
-          'Worker threads that build pieces of the export (default for exports over 2 MB: one per CPU, at most 4, for tralix-tickets and tralix-async, one fewer for documents; orders and 0: the main thread)',
+          'Worker threads that build pieces of the export (default for exports over 2 MB: one per CPU, at most 4, for tralix-tickets and tralix-async, one fewer for documents; orders, a single CPU and 0: the main thread)',
       }) as unknown as Argv<GlobalArgs>,
   // yargs types a module's handler by the registry's loose args; the builder guarantees BuildArgs.
   handler: (args: ArgumentsCamelCase<GlobalArgs>) =>
