@@ -4,7 +4,7 @@ import { mkdtemp, open, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { parse as parseCsv } from 'csv-parse/sync';
-import { CfdiLayoutError, isCfdiLayoutError } from '../../src/errors.js';
+import { CfdiLayoutError, type ErrorCode, type ErrorLocation, isCfdiLayoutError } from '../../src/errors.js';
 import {
   type CanonicalColumn,
   CSV_RECORD_DELIMITERS,
@@ -21,7 +21,7 @@ import {
   ticketKeyString,
 } from '../../src/sales/index.js';
 import { KeyHashSet, keyHash } from '../../src/sales/key-set.js';
-import { openLines } from '../io.js';
+import { type LineSink, openLines } from '../io.js';
 import { type BuildTarget, type Produced, produceTickets, type StageSpec, ticketsOf } from './build-stage.js';
 
 /*
@@ -94,7 +94,13 @@ type PieceReply =
       readonly written: number;
     }
   | { readonly kind: 'unsorted'; readonly seq: number }
-  | { readonly kind: 'failed'; readonly seq: number; readonly error: string };
+  | {
+      readonly kind: 'failed';
+      readonly seq: number;
+      readonly error: string;
+      readonly code?: ErrorCode;
+      readonly location?: ErrorLocation;
+    };
 
 type PieceDone = Extract<PieceReply, { kind: 'done' }>;
 
@@ -146,10 +152,11 @@ async function buildPiece(
   const keys: number[] = [];
   const results: Produced[] = [];
   let written = 0;
-  // The part's folder is the main thread's: never created here, so that once it is removed a
-  // worker stopped halfway can leave nothing behind.
-  const sink = request.out === undefined ? undefined : await openLines(request.out, false);
+  let sink: LineSink | undefined;
   try {
+    // The part's folder is the main thread's: never created here, so that once it is removed a
+    // worker stopped halfway can leave nothing behind.
+    sink = request.out === undefined ? undefined : await openLines(request.out, false);
     const records = readSalesRecords(pieceBytes(path, request, input), {
       format: read.format,
       delimiter: read.delimiter,
@@ -201,7 +208,15 @@ async function buildPiece(
     return {
       kind: 'failed',
       seq: request.seq,
-      error: err instanceof Error ? (err.stack ?? err.message) : String(err),
+      // A coded error keeps its code and location, as on the main thread.
+      ...(isCfdiLayoutError(err)
+        ? { code: err.code, ...(err.location === undefined ? {} : { location: err.location }) }
+        : {}),
+      error: isCfdiLayoutError(err)
+        ? err.message
+        : err instanceof Error
+          ? (err.stack ?? err.message)
+          : String(err),
     };
   }
 }
@@ -582,7 +597,14 @@ async function* runPieces(
     const part = parts.get(next);
     parts.delete(next);
     next++;
-    if (reply.kind === 'failed') throw new Error(`build worker failed: ${reply.error}`);
+    if (reply.kind === 'failed') {
+      if (reply.code === undefined) throw new Error(`build worker failed: ${reply.error}`);
+      throw new CfdiLayoutError(
+        reply.code,
+        reply.error,
+        reply.location === undefined ? {} : { location: reply.location },
+      );
+    }
     if (reply.kind !== 'done') throw unsorted();
     for (const key of reply.keys) if (!seen.add(key)) throw unsorted();
     run.stats.rows += reply.stats.rows;
