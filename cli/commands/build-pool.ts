@@ -327,6 +327,17 @@ class RecordEnds {
   }
 }
 
+/** The cells of the first record of a CSV text, read as the sales reader reads its rows. */
+function firstCsvRecord(text: string, delimiter: CsvDelimiter): string[] {
+  const records = parseCsv(text, {
+    delimiter,
+    relax_quotes: true,
+    relax_column_count: true,
+    record_delimiter: [...CSV_RECORD_DELIMITERS],
+  }) as string[][];
+  return records[0] ?? [];
+}
+
 /**
  * The reading options with the CSV delimiter settled: given, or guessed from the header line as the
  * single-threaded reader guesses it, so that every piece is read with the same one.
@@ -412,15 +423,7 @@ export async function* cutExport(
     if (columns === undefined) return undefined;
     let cells: string[];
     try {
-      cells =
-        (
-          parseCsv(text, {
-            delimiter: columns.delimiter,
-            relax_quotes: true,
-            relax_column_count: true,
-            record_delimiter: [...CSV_RECORD_DELIMITERS],
-          }) as string[][]
-        )[0] ?? [];
+      cells = firstCsvRecord(text, columns.delimiter);
     } catch {
       return undefined;
     }
@@ -463,15 +466,7 @@ export async function* cutExport(
         .replace(/^\uFEFF/, '')
         .replace(/(\r\n|\n|\r)$/, '');
       const delimiter = format.delimiter ?? ',';
-      const cells =
-        (
-          parseCsv(line, {
-            delimiter,
-            relax_quotes: true,
-            relax_column_count: true,
-            record_delimiter: [...CSV_RECORD_DELIMITERS],
-          }) as string[][]
-        )[0] ?? [];
+      const cells = firstCsvRecord(line, delimiter);
       const map = resolveColumns(cells, config.columns);
       keyColumns = { ticket: map.index.ticket as number, sucursal: map.index.sucursal, delimiter };
     } else if (last > headerEnd && last - pieceStart >= pieceBytes) {
