@@ -7,6 +7,7 @@ import type { BatchReport, ItemOutcome } from '../src/senders/batch.js';
 import { exitCodeOf } from '../src/senders/batch.js';
 import type { SenderClientOptions } from '../src/senders/client.js';
 import type { DescribedRequest, HttpClient, HttpRequest, Logger } from '../src/senders/http.js';
+import type { ParsedItems } from '../src/senders/input.js';
 import { type Journal, openJournal } from '../src/senders/journal.js';
 import { type Operation, type Outcome, perform } from '../src/senders/outcome.js';
 import { PROVIDERS, type ProviderApi } from '../src/senders/providers.js';
@@ -323,6 +324,36 @@ export async function runOperation<I, R>(
 /** Prints a JSON value on stdout, pretty. */
 export async function printJson(value: unknown, http: HttpClient): Promise<void> {
   await writeText(process.stdout, `${JSON.stringify(redactDeep(value, http.redact), null, 2)}\n`);
+}
+
+/**
+ * Sends a file's valid items as one batch: with --dry-run, prints the requests they would make;
+ * otherwise sends them under the journal and reports each outcome at its item's input position,
+ * with the issues of the items that could not be read.
+ */
+export async function sendBatch<T>(
+  name: string,
+  args: BatchArgs,
+  http: HttpClient,
+  parsed: ParsedItems<T>,
+  batch: {
+    readonly requests: (values: T[]) => readonly HttpRequest[];
+    readonly send: (values: T[], journal: Journal | undefined) => Promise<BatchReport<unknown>>;
+  },
+): Promise<CommandResult> {
+  const values = parsed.items.map((i) => i.value);
+  if (args['dry-run'] === true) return dryRun(http, batch.requests(values), args, parsed.issues);
+  const report = await withJournal(args, http, (journal) => batch.send(values, journal));
+  return batchResult(
+    name,
+    remapIndexes(
+      report,
+      parsed.items.map((i) => i.index),
+    ),
+    http,
+    args,
+    parsed.issues,
+  );
 }
 
 /** Maps a batch's item positions (among the valid items) back to their positions in the input. */

@@ -31,18 +31,16 @@ import { runCommand, usage } from '../command.js';
 import { readInput } from '../io.js';
 import {
   type BatchArgs,
-  batchResult,
   clientOptions,
   concurrencyOf,
   credentialsFor,
   dryRun,
   outcomeResult,
   printJson,
-  remapIndexes,
   runOperation,
   type SenderArgs,
+  sendBatch,
   withBatchOptions,
-  withJournal,
   withSenderOptions,
 } from '../senders-options.js';
 
@@ -80,31 +78,11 @@ const createCommand = {
       if (!Number.isInteger(args['chunk-size']) || args['chunk-size'] < 1)
         throw usage('--chunk-size must be a whole number ≥ 1');
       const client = await ordersClient(args);
-      const orders = parsed.items.map((i) => i.value);
-      if (args['dry-run'] === true)
-        return dryRun(
-          client.http,
-          orderCreateRequests(client, orders, args['chunk-size']),
-          args,
-          parsed.issues,
-        );
-      const report = await withJournal(args, client.http, async (journal) => {
-        return createOrders(client, orders, {
-          journal,
-          concurrency,
-          chunkSize: args['chunk-size'],
-        });
+      return await sendBatch('facturav4 orders create', args, client.http, parsed, {
+        requests: (orders) => orderCreateRequests(client, orders, args['chunk-size']),
+        send: (orders, journal) =>
+          createOrders(client, orders, { journal, concurrency, chunkSize: args['chunk-size'] }),
       });
-      return await batchResult(
-        'facturav4 orders create',
-        remapIndexes(
-          report,
-          parsed.items.map((i) => i.index),
-        ),
-        client.http,
-        args,
-        parsed.issues,
-      );
     }),
 } satisfies CommandModule<SenderArgs, CreateArgs>;
 
@@ -228,31 +206,11 @@ const updateCommand = {
       if (args.file !== undefined) {
         const parsed = parseJsonItems((await readInput(args.file)).toString('utf8'), OrderUpdateSchema);
         const concurrency = concurrencyOf(args);
-        const updates = parsed.items.map((i) => i.value);
-        if (args['dry-run'] === true)
-          return dryRun(
-            client.http,
-            orderUpdateRequests(client, updates, args['chunk-size']),
-            args,
-            parsed.issues,
-          );
-        const report = await withJournal(args, client.http, async (journal) => {
-          return updateOrders(client, updates, {
-            journal,
-            concurrency,
-            chunkSize: args['chunk-size'],
-          });
+        return await sendBatch('facturav4 orders update', args, client.http, parsed, {
+          requests: (updates) => orderUpdateRequests(client, updates, args['chunk-size']),
+          send: (updates, journal) =>
+            updateOrders(client, updates, { journal, concurrency, chunkSize: args['chunk-size'] }),
         });
-        return await batchResult(
-          'facturav4 orders update',
-          remapIndexes(
-            report,
-            parsed.items.map((i) => i.index),
-          ),
-          client.http,
-          args,
-          parsed.issues,
-        );
       }
       const target: OrderTarget = args.id !== undefined ? { id: args.id } : { folio: String(args.folio) };
       const changes = changesOf(args);

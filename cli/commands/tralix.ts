@@ -3,7 +3,7 @@ import { basename, extname, join } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { CfdiLayoutError } from '../../src/errors.js';
 import type { Issue } from '../../src/issues.js';
-import { parseJsonItems } from '../../src/senders/input.js';
+import { type ParsedItems, parseJsonItems } from '../../src/senders/input.js';
 import { SECRET_ENV } from '../../src/senders/secret.js';
 import {
   type AsyncRequest,
@@ -29,18 +29,16 @@ import { runCommand, usage } from '../command.js';
 import { readInput, writeText } from '../io.js';
 import {
   type BatchArgs,
-  batchResult,
   clientOptions,
   concurrencyOf,
   credentialsFor,
   dryRun,
   outcomeResult,
   printJson,
-  remapIndexes,
   runOperation,
   type SenderArgs,
+  sendBatch,
   withBatchOptions,
-  withJournal,
   withSenderOptions,
 } from '../senders-options.js';
 
@@ -78,27 +76,10 @@ const putCommand = {
       const parsed = parseJsonItems((await readInput(args.file)).toString('utf8'), TralixTicketSchema);
       const concurrency = concurrencyOf(args);
       const client = await tralixClient(args);
-      const tickets = parsed.items.map((i) => i.value);
-      if (args['dry-run'] === true)
-        return dryRun(
-          client.http,
-          tickets.map((t) => ticketPutOperation(client).request(t)),
-          args,
-          parsed.issues,
-        );
-      const report = await withJournal(args, client.http, async (journal) => {
-        return putTickets(client, tickets, { journal, concurrency });
+      return await sendBatch('tralix tickets put', args, client.http, parsed, {
+        requests: (tickets) => tickets.map((t) => ticketPutOperation(client).request(t)),
+        send: (tickets, journal) => putTickets(client, tickets, { journal, concurrency }),
       });
-      return await batchResult(
-        'tralix tickets put',
-        remapIndexes(
-          report,
-          parsed.items.map((i) => i.index),
-        ),
-        client.http,
-        args,
-        parsed.issues,
-      );
     }),
 } satisfies CommandModule<SenderArgs, PutArgs>;
 
@@ -172,9 +153,7 @@ interface SubmitArgs extends BatchArgs {
 }
 
 /** Reads submit inputs: `.txt` files are one layout each (with the ids from options), others JSON lines of bodies. */
-async function readAsyncRequests(
-  args: SubmitArgs,
-): Promise<{ requests: Array<{ index: number; value: AsyncRequest }>; issues: Issue[] }> {
+async function readAsyncRequests(args: SubmitArgs): Promise<ParsedItems<AsyncRequest>> {
   const requests: Array<{ index: number; value: AsyncRequest }> = [];
   const issues: Issue[] = [];
   let next = 0;
@@ -208,7 +187,7 @@ async function readAsyncRequests(
         ...parsed.issues.map((i) => Number(i.path[0]) + 1),
       );
   }
-  return { requests, issues };
+  return { items: requests, issues };
 }
 
 const submitCommand = {
@@ -236,37 +215,23 @@ const submitCommand = {
       }) as unknown as Argv<SubmitArgs>,
   handler: (args: SubmitArgs) =>
     runCommand('tralix async submit', args, async () => {
-      const { requests, issues } = await readAsyncRequests(args);
+      const parsed = await readAsyncRequests(args);
       const concurrency = concurrencyOf(args);
       const client = await tralixClient(args, 'tralix-async');
-      if (args['dry-run'] === true)
-        return dryRun(
-          client.http,
-          requests.map((r) => asyncSubmitOperation(client).request(r.value)),
-          args,
-          issues,
-        );
-      const report = await withJournal(args, client.http, async (journal) => {
-        const wait =
-          args.wait === true
-            ? { timeoutMs: args['wait-timeout'] * 1000, intervalMs: args['poll-interval'] }
-            : undefined;
-        return submitAsync(
-          client,
-          requests.map((r) => r.value),
-          { journal, concurrency, resendUnknown: args['resend-unknown'] === true, wait },
-        );
+      const wait =
+        args.wait === true
+          ? { timeoutMs: args['wait-timeout'] * 1000, intervalMs: args['poll-interval'] }
+          : undefined;
+      return await sendBatch('tralix async submit', args, client.http, parsed, {
+        requests: (values) => values.map((r) => asyncSubmitOperation(client).request(r)),
+        send: (values, journal) =>
+          submitAsync(client, values, {
+            journal,
+            concurrency,
+            resendUnknown: args['resend-unknown'] === true,
+            wait,
+          }),
       });
-      return await batchResult(
-        'tralix async submit',
-        remapIndexes(
-          report,
-          requests.map((r) => r.index),
-        ),
-        client.http,
-        args,
-        issues,
-      );
     }),
 } satisfies CommandModule<SenderArgs, SubmitArgs>;
 
