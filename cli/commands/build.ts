@@ -484,13 +484,12 @@ interface BuildArgs extends SalesInputArgs {
   jobs?: number | undefined;
 }
 
-/** Consumes produced results: outputs to `write`, rejects to the writer, everything counted. */
-async function drain(
+/** The outputs among produced results, in order; rejects go to the writer, and everything is counted. */
+async function* counted(
   items: AsyncIterable<Produced> | Iterable<Produced>,
   rejects: RejectsWriter,
   counts: BuildCounts,
-  write: (p: Produced) => Promise<void>,
-): Promise<void> {
+): AsyncGenerator<Exclude<Produced, { kind: 'reject' | 'skip' }>> {
   for await (const item of items) {
     counts.tickets++;
     if (item.kind === 'reject') {
@@ -499,9 +498,19 @@ async function drain(
     } else if (item.kind === 'skip') counts.skipped++;
     else {
       counts.written++;
-      await write(item);
+      yield item;
     }
   }
+}
+
+/** Consumes produced results: outputs to `write`, rejects to the writer, everything counted. */
+async function drain(
+  items: AsyncIterable<Produced> | Iterable<Produced>,
+  rejects: RejectsWriter,
+  counts: BuildCounts,
+  write: (p: Produced) => Promise<void>,
+): Promise<void> {
+  for await (const item of counted(items, rejects, counts)) await write(item);
 }
 
 function requireDirOut(args: BuildArgs): string {
@@ -766,14 +775,8 @@ async function buildPass(
       case 'zip': {
         const unique = uniqueNames();
         async function* files(): AsyncGenerator<BundleFile> {
-          for await (const item of items) {
-            counts.tickets++;
-            if (item.kind === 'reject') {
-              counts.rejected++;
-              await rejects.write(item.reject);
-            } else if (item.kind === 'skip') counts.skipped++;
-            else if (item.kind === 'document') {
-              counts.written++;
+          for await (const item of counted(items, rejects, counts)) {
+            if (item.kind === 'document') {
               yield {
                 name: unique(item.name),
                 content: item.content,
