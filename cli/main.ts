@@ -18,8 +18,8 @@ function restoreStdio(value: unknown): unknown {
   return value;
 }
 
-/** Builds the yargs parser for the binary; exported so tests and docs can list the commands. */
-export function buildCli(argv: string[]) {
+/** Builds the yargs parser for the binary, with the command `argv` names (or all of them) registered. */
+export async function buildCli(argv: string[]) {
   const cli = yargs(argv.map((a) => (a === '-' ? STDIO_TOKEN : a)))
     .scriptName('cfdi-layout')
     .usage(
@@ -42,7 +42,7 @@ export function buildCli(argv: string[]) {
     })
     .help()
     .version();
-  return registerCommands(cli);
+  return registerCommands(cli, argv);
 }
 
 // A reader that stops early (`| head`) closes stdout: that ends the command quietly, not with a stack.
@@ -52,7 +52,7 @@ process.stdout.on('error', (err: NodeJS.ErrnoException) => {
 });
 
 try {
-  await buildCli(hideBin(process.argv)).parseAsync();
+  await (await buildCli(hideBin(process.argv))).parseAsync();
 } catch (err) {
   const issue = errorToIssue(err);
   const debug = process.argv.includes('--debug');
