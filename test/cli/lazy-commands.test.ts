@@ -1,5 +1,4 @@
 import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { describe, it } from 'vitest';
 import yargs from 'yargs';
 import { COMMAND_NAMES, registerCommands } from '../../cli/commands/index.js';
