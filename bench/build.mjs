@@ -1,5 +1,7 @@
-// Benchmarks of the sales pipeline, run through the real CLI (dist/cli/main.js) on inputs generated
-// into a temporary folder at bench time (never committed):
+// Benchmarks of the sales pipeline on the repeating menu (concept cache hits), run through the real
+// CLI (dist/cli/main.js) on inputs generated into a temporary folder at bench time (never committed).
+// A restaurant's prices repeat, so nearly every line hits the concept cache; bench/varied.mjs runs
+// the same jobs on an export whose importes never repeat.
 //   benchBuild   build --to tralix-tickets over 1,000,000 CSV lines   (lines/s of the median of 3 runs, peak RSS)
 //   benchGlobal  global over 100,000 tickets                          (seconds, peak RSS)
 //   benchZip     build --to zip over 100,000 invoices vs archiver alone zipping the same XML bytes
@@ -106,15 +108,22 @@ export async function writeSales(path, { lines: wantedLines, tickets: wantedTick
   return { lines, tickets };
 }
 
-/** Runs the CLI under /usr/bin/time and returns wall seconds, peak RSS (MB) and the exit code. */
-function runCli(args, cwd) {
+/**
+ * Runs a command under /usr/bin/time and returns wall seconds, peak RSS (MB), the exit code, what it
+ * printed on stderr (less time's figure) and, with `captureStdout`, its stdout.
+ */
+export function runTimed(argv, cwd, { captureStdout = false } = {}) {
   return new Promise((done, fail) => {
     const started = process.hrtime.bigint();
-    const child = spawn('/usr/bin/time', ['-f', '%M', process.execPath, CLI, ...args, '--no-progress'], {
+    const child = spawn('/usr/bin/time', ['-f', '%M', ...argv], {
       cwd,
-      stdio: ['ignore', 'ignore', 'pipe'],
+      stdio: ['ignore', captureStdout ? 'pipe' : 'ignore', 'pipe'],
     });
+    let stdout = '';
     let stderr = '';
+    child.stdout?.on('data', (d) => {
+      stdout += d;
+    });
     child.stderr.on('data', (d) => {
       stderr += d;
     });
@@ -127,12 +136,24 @@ function runCli(args, cwd) {
         .split('\n')
         .filter((l) => !l.startsWith('Command exited with non-zero status'));
       const rssKb = Number(lines.at(-1));
-      done({ seconds, peakRssMb: Math.round(rssKb / 1024), code, stderr: lines.slice(0, -1).join('\n') });
+      done({
+        seconds,
+        peakRssMb: Math.round(rssKb / 1024),
+        code,
+        stdout,
+        stderr: lines.slice(0, -1).join('\n'),
+      });
     });
   });
 }
 
-async function workspace() {
+/** Runs the CLI (without its progress bar) under /usr/bin/time; see {@link runTimed}. */
+export function runCli(args, cwd) {
+  return runTimed([process.execPath, CLI, ...args, '--no-progress'], cwd);
+}
+
+/** A temporary folder with the bench's cfdi-layout.config.json; remove it when done. */
+export async function workspace() {
   const dir = await mkdtemp(join(tmpdir(), 'cfdi-layout-bench-'));
   await writeFile(join(dir, 'cfdi-layout.config.json'), JSON.stringify(CONFIG));
   return dir;
@@ -171,7 +192,7 @@ export async function benchBuild({ lines = 1_000_000, runs = 3 } = {}) {
     const linesPerSecond = Math.round(generated.lines / median.seconds);
     const peakRssMb = Math.max(...results.map((r) => r.peakRssMb));
     return {
-      name: 'build --to tralix-tickets',
+      name: 'build --to tralix-tickets, repeating menu (concept cache hits)',
       lines: generated.lines,
       tickets: generated.tickets,
       runs: results.map((r) => ({
@@ -221,7 +242,7 @@ export async function benchGlobal({ tickets = 100_000 } = {}) {
     if (run.code !== 0 && run.code !== 1) throw new Error(`global failed (${run.code}): ${run.stderr}`);
     const bytes = (await stat(out)).size;
     return {
-      name: 'global',
+      name: 'global, repeating menu (concept cache hits)',
       tickets: generated.tickets,
       lines: generated.lines,
       seconds: Number(run.seconds.toFixed(2)),
@@ -237,7 +258,7 @@ export async function benchGlobal({ tickets = 100_000 } = {}) {
 }
 
 /** Zips files with archiver alone (same level and dates as the bundles); returns seconds. */
-async function archiverAlone(files, out) {
+export async function archiverAlone(files, out) {
   const started = process.hrtime.bigint();
   const archive = new ZipArchive({ zlib: { level: 6 } });
   const sink = createWriteStream(out);
@@ -302,7 +323,7 @@ export async function benchZip({ invoices = 100_000 } = {}) {
     const aloneSeconds = await archiverAlone(files, join(dir, 'alone.zip'));
     const ratio = aloneSeconds / run.seconds;
     return {
-      name: 'build --to zip',
+      name: 'build --to zip, repeating menu (concept cache hits)',
       invoices: files.length,
       xmlMb: Number((bytes / 1048576).toFixed(1)),
       seconds: Number(run.seconds.toFixed(2)),

@@ -1,20 +1,31 @@
 // `npm run bench`: throughput and peak memory on this machine. Each section runs in its own Node
-// process (peak RSS is per section) and prints one line per figure.
+// process (peak RSS is per section) and prints one line per figure. `npm run bench -- NAME...` runs
+// the sections so named, or the groups: core, menu, sandbox, varied.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { formatFigure, isFigure } from './figures.mjs';
 
 const ROOT = resolve(import.meta.dirname, '..');
 
-/** Sections: module file → exported benchmark functions. */
+/** The repeating menu: prices repeat the way a restaurant's do, so the concept cache hits. */
+const MENU = 'repeating menu (concept cache hits)';
+/** bench/varied-data.mjs: no importe repeats, so the concept cache misses on every line. */
+const VARIED = 'varied export (non-repeating importes; baselines measured in the same run)';
+
+/** Sections: group, module file, exported benchmark function, and what its inputs are. */
 const SECTIONS = [
-  ['core.mjs', 'benchDesglose'],
-  ['core.mjs', 'benchXml'],
-  ['core.mjs', 'benchLayouts'],
-  ['build.mjs', 'benchBuild'],
-  ['build.mjs', 'benchGlobal'],
-  ['build.mjs', 'benchZip'],
-  ['sandbox.mjs', 'benchSandbox'],
+  ['core', 'core.mjs', 'benchDesglose', 'library calls'],
+  ['core', 'core.mjs', 'benchXml', 'library calls'],
+  ['core', 'core.mjs', 'benchLayouts', 'library calls'],
+  ['menu', 'build.mjs', 'benchBuild', MENU],
+  ['menu', 'build.mjs', 'benchGlobal', MENU],
+  ['menu', 'build.mjs', 'benchZip', MENU],
+  ['sandbox', 'sandbox.mjs', 'benchSandbox', 'loopback HTTP'],
+  ['varied', 'varied.mjs', 'benchVariedTickets', VARIED],
+  ['varied', 'varied.mjs', 'benchVariedDocuments', VARIED],
+  ['varied', 'varied.mjs', 'benchVariedValidate', VARIED],
+  ['varied', 'varied.mjs', 'benchVariedStartup', VARIED],
 ];
 
 const only = process.argv.slice(2);
@@ -27,8 +38,15 @@ if (process.env.CFDI_BENCH_CHILD !== undefined) {
   process.stdout.write(`${JSON.stringify({ figures, peakRssMb })}\n`);
 } else {
   let failed = 0;
-  for (const [file, name] of SECTIONS) {
-    if (only.length > 0 && !only.includes(name)) continue;
+  const unknown = only.filter((o) => !SECTIONS.some(([group, , name]) => o === group || o === name));
+  if (unknown.length > 0) {
+    process.stderr.write(
+      `unknown section ${unknown.join(', ')}: give a group (core, menu, sandbox, varied) or a section\n`,
+    );
+    process.exit(2);
+  }
+  for (const [group, file, name, about] of SECTIONS) {
+    if (only.length > 0 && !only.includes(name) && !only.includes(group)) continue;
     if (!existsSync(resolve(ROOT, 'bench', file))) continue;
     const run = spawnSync(process.execPath, ['--expose-gc', resolve(ROOT, 'bench/run.mjs')], {
       env: { ...process.env, CFDI_BENCH_CHILD: `${file}#${name}` },
@@ -43,8 +61,12 @@ if (process.env.CFDI_BENCH_CHILD !== undefined) {
       continue;
     }
     const { figures, peakRssMb } = JSON.parse(last);
-    process.stdout.write(`\n${name} (process peak RSS ${peakRssMb} MB)\n`);
+    process.stdout.write(`\n${name}, ${about} (process peak RSS ${peakRssMb} MB)\n`);
     for (const [key, value] of Object.entries(figures)) {
+      if (isFigure(value)) {
+        process.stdout.write(`  ${formatFigure(value)}\n`);
+        continue;
+      }
       const shown = typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value);
       process.stdout.write(`  ${key}: ${shown}\n`);
     }

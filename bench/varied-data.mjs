@@ -139,7 +139,17 @@ export function* variedSalesLines(
         const sku = rand(SKUS);
         const name = family[2][sku % family[2].length];
         const cantidad = family[1] === 'KGM' ? (0.25 + rand(2750) / 1000).toFixed(3) : String(1 + rand(4));
-        fields = [importe, '16', '0', formaPago, `${name} ${sku}`, cantidad, family[0], family[1], `SKU-${sku}`];
+        fields = [
+          importe,
+          '16',
+          '0',
+          formaPago,
+          `${name} ${sku}`,
+          cantidad,
+          family[0],
+          family[1],
+          `SKU-${sku}`,
+        ];
       }
       yield `${[`T${t}`, sucursal, fecha, ...fields, ...receptor].map(csvField).join(',')}\n`;
     }
@@ -177,7 +187,9 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const nominative = args.includes('--nominative');
   const out = args.filter((a) => a !== '--nominative')[0];
   if (out === undefined || (linesArg === undefined && ticketsArg === undefined)) {
-    console.error('usage: node bench/varied-data.mjs (--lines N | --tickets N) [--nominative] [--per-ticket MIN-MAX] OUT.csv');
+    console.error(
+      'usage: node bench/varied-data.mjs (--lines N | --tickets N) [--nominative] [--per-ticket MIN-MAX] OUT.csv',
+    );
     process.exit(2);
   }
   const counts = await writeVariedSales(out, {

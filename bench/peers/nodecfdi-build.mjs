@@ -31,7 +31,9 @@ const out = option('--out');
 const configPath = option('--config', 'cfdi-layout.config.json');
 const input = args[0];
 if ((to !== 'xml' && to !== 'zip') || out === undefined || input === undefined) {
-  console.error('usage: node bench/peers/nodecfdi-build.mjs --to xml|zip --out DIR|FILE.zip [--config FILE] SALES.csv');
+  console.error(
+    'usage: node bench/peers/nodecfdi-build.mjs --to xml|zip --out DIR|FILE.zip [--config FILE] SALES.csv',
+  );
   process.exit(2);
 }
 const config = JSON.parse(await readFile(configPath, 'utf8'));
@@ -39,7 +41,14 @@ const config = JSON.parse(await readFile(configPath, 'utf8'));
 /** "123.45" → 12345 (every amount here has the 2 decimals of MXN). */
 function cents(text) {
   const dot = text.indexOf('.');
-  return dot === -1 ? Number(text) * 100 : Number(text.slice(0, dot)) * 100 + Number(text.slice(dot + 1).padEnd(2, '0'));
+  return dot === -1
+    ? Number(text) * 100
+    : Number(text.slice(0, dot)) * 100 + Number(text.slice(dot + 1).padEnd(2, '0'));
+}
+
+/** A Cantidad as cfdi-layout writes it from a row: `1.130` → `1.13` (the rows keep the value, not the zeros). */
+function cantidad(text) {
+  return text.includes('.') ? text.replace(/0+$/, '').replace(/\.$/, '') : text;
 }
 
 function money(value) {
@@ -58,7 +67,7 @@ function invoice(rows) {
       importe: row.importe,
       iva: row.iva,
       ish: row.ish,
-      cantidad: row.cantidad,
+      cantidad: cantidad(row.cantidad),
       claveProdServ: row.claveProdServ,
       claveUnidad: row.claveUnidad,
       noIdentificacion: row.noIdentificacion,
@@ -142,7 +151,10 @@ function invoice(rows) {
     });
   }
   if (locales.size > 0) {
-    const implocal = new ImpuestosLocales({ TotaldeRetenciones: '0.00', TotaldeTraslados: money(localesTotal) });
+    const implocal = new ImpuestosLocales({
+      TotaldeRetenciones: '0.00',
+      TotaldeTraslados: money(localesTotal),
+    });
     for (const l of locales.values()) {
       implocal.addTrasladosLocales({
         ImpLocTrasladado: l.impLocTrasladado,
