@@ -119,31 +119,37 @@ export async function benchVariedTickets({
       }),
     };
     await rm(input);
-    const rss = [];
+    // Peak RSS does not depend on speed: the RSS builds run side by side (one core each) to save
+    // minutes; their lines/s are shown only as a note.
+    const made = [];
     for (const n of rssLines) {
       const big = join(dir, `sales-${n}.csv`);
-      const made = await writeVariedSales(big, { lines: n });
-      const run = checked(
-        await runCli(
-          [
-            'build',
-            big,
-            '--to',
-            'tralix-tickets',
-            '--jobs',
-            '0',
-            '--out',
-            join(dir, 'tickets.jsonl'),
-            '--rejects',
-            join(dir, 'rejects.jsonl'),
-          ],
-          dir,
-        ),
-        `build --jobs 0 on ${n} lines`,
-      );
-      await rm(big);
-      rss.push({ lines: made.lines, run });
+      made.push({ big, ...(await writeVariedSales(big, { lines: n })) });
     }
+    const rss = await Promise.all(
+      made.map(async ({ big, lines: n }) => {
+        const run = checked(
+          await runCli(
+            [
+              'build',
+              big,
+              '--to',
+              'tralix-tickets',
+              '--jobs',
+              '0',
+              '--out',
+              join(dir, `tickets-${n}.jsonl`),
+              '--rejects',
+              join(dir, `rejects-${n}.jsonl`),
+            ],
+            dir,
+          ),
+          `build --jobs 0 on ${n} lines`,
+        );
+        await rm(big);
+        return { lines: n, run };
+      }),
+    );
     const [first] = rss;
     for (const { lines: n, run } of rss) {
       const growth =
@@ -159,7 +165,7 @@ export async function benchVariedTickets({
           { on: 'value', op: '<=', limit: TARGETS.peakRssMb },
           ...(growth === undefined ? [] : [{ on: 'ratio', op: '<=', limit: TARGETS.rssGrowth }]),
         ],
-        detail: `${Math.round(n / run.seconds).toLocaleString('en-US')} lines/s (${run.seconds.toFixed(1)} s)`,
+        detail: `${Math.round(n / run.seconds).toLocaleString('en-US')} lines/s (${run.seconds.toFixed(1)} s, beside the other RSS run)`,
       });
     }
     return figures;
@@ -203,7 +209,10 @@ export function canonicalXml(xml) {
   return elements.join('\n');
 }
 
-/** Compares every `every`-th document of two folders (and checks they hold the same names). */
+/**
+ * Checks that two folders hold the same names, and compares the documents of every `every`-th ticket
+ * (by its number: a step through the sorted names would follow a pattern of the ticket numbers).
+ */
 async function sameDocuments(ours, theirs, every) {
   const names = (await readdir(ours)).sort();
   const other = (await readdir(theirs)).sort();
@@ -211,10 +220,11 @@ async function sameDocuments(ours, theirs, every) {
     throw new Error(`nodecfdi wrote ${other.length} files, we ${names.length}`);
   let compared = 0;
   let withIsh = 0;
-  for (let i = 0; i < names.length; i += every) {
-    const a = canonicalXml(await readFile(join(ours, names[i]), 'utf8'));
-    const b = canonicalXml(await readFile(join(theirs, names[i]), 'utf8'));
-    if (a !== b) throw new Error(`${names[i]}: nodecfdi built a different document:\n${a}\n---\n${b}`);
+  for (const name of names) {
+    if (Number(name.match(/(\d+)\.xml$/)?.[1]) % every !== 0) continue;
+    const a = canonicalXml(await readFile(join(ours, name), 'utf8'));
+    const b = canonicalXml(await readFile(join(theirs, name), 'utf8'));
+    if (a !== b) throw new Error(`${name}: nodecfdi built a different document:\n${a}\n---\n${b}`);
     compared++;
     if (a.includes('implocal:')) withIsh++;
   }
