@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { layoutDefinitionJsonSchema } from '../src/layouts/index.js';
+import { layoutDefinitionJsonSchema, layoutRecordLineJsonSchema } from '../src/layouts/index.js';
 import { ComprobanteInputSchema, ComprobanteSchema } from '../src/model/comprobante.js';
 import { salesConfigJsonSchema } from '../src/sales/config.js';
 import { CliOutputSchema } from './output-schema.js';
@@ -13,6 +13,7 @@ export const SCHEMAS: Readonly<Record<string, () => unknown>> = {
   comprobante: () => z.toJSONSchema(ComprobanteSchema, { io: 'output' }),
   'comprobante-input': () => z.toJSONSchema(ComprobanteInputSchema, { io: 'input', unrepresentable: 'any' }),
   layout: () => layoutDefinitionJsonSchema(),
+  'layout-records': () => layoutRecordLineJsonSchema(),
   config: () => salesConfigJsonSchema(),
   'cli-output': () => z.toJSONSchema(CliOutputSchema, { io: 'output' }),
 };

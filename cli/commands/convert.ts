@@ -5,17 +5,22 @@ import {
   readDocument,
   writeDocument,
 } from '../../src/documents/index.js';
+import { layoutToRecordsJson, recordsJsonToLayout } from '../../src/documents/records.js';
 import type { Issue } from '../../src/issues.js';
 import type { LayoutDefinition } from '../../src/layouts/index.js';
 import { validateComprobante } from '../../src/rules/index.js';
-import { type GlobalArgs, runCommand, usage } from '../command.js';
+import { type CommandResult, type GlobalArgs, runCommand, usage } from '../command.js';
 import { readInput, writeOutput } from '../io.js';
 import { resolveLayout } from '../layout-option.js';
 
+/** What convert reads and writes: the document formats, and a layout's record-level JSON Lines. */
+type ConvertFormat = DocumentFormat | 'records';
+const CONVERT_FORMATS: readonly ConvertFormat[] = [...DOCUMENT_FORMATS, 'records'];
+
 interface ConvertArgs extends GlobalArgs {
   input: string;
-  from: DocumentFormat | undefined;
-  to: DocumentFormat;
+  from: ConvertFormat | undefined;
+  to: ConvertFormat;
   layout: string | undefined;
   variant: string | undefined;
   output: string;
@@ -30,10 +35,11 @@ export const convertCommand = {
     y
       .positional('input', { type: 'string', demandOption: true, describe: 'Input file, or - for stdin' })
       .option('from', {
-        choices: DOCUMENT_FORMATS,
-        describe: 'Input format. Defaults to a guess from the content',
+        choices: CONVERT_FORMATS,
+        describe:
+          'Input format (records: the layout text as JSON Lines, one object per line). Defaults to a guess from the content (never records)',
       })
-      .option('to', { choices: DOCUMENT_FORMATS, demandOption: true, describe: 'Output format' })
+      .option('to', { choices: CONVERT_FORMATS, demandOption: true, describe: 'Output format' })
       .option('layout', {
         type: 'string',
         describe: 'Layout id (see cfdi-layout layouts) or definition FILE.json',
@@ -52,25 +58,57 @@ export const convertCommand = {
         '$0 convert factura.json --to xml -o factura.xml',
         'compute every amount and write the pre-CFDI',
       )
-      .example('$0 convert factura.xml --to layout --layout tralix-40', 'the archivoFuente of an invoice'),
+      .example('$0 convert factura.xml --to layout --layout tralix-40', 'the archivoFuente of an invoice')
+      .example(
+        '$0 convert fuente.txt --from layout --to records --layout tralix-legacy -o fuente.jsonl',
+        'every line of a layout as a JSON object with named fields, to edit and write back',
+      ),
   handler: (args: ConvertArgs) =>
     runCommand('convert', args, async () => {
-      const needsLayout = args.from === 'layout' || args.to === 'layout';
+      const layoutFormats: ReadonlyArray<ConvertFormat | undefined> = ['layout', 'records'];
+      const needsLayout = layoutFormats.includes(args.from) || layoutFormats.includes(args.to);
       if (needsLayout && args.layout === undefined)
-        throw usage('--layout ID|FILE is required for layout input or output');
+        throw usage('--layout ID|FILE is required for layout or records input or output');
       const layout: LayoutDefinition | undefined =
         args.layout === undefined ? undefined : await resolveLayout(args.layout);
-      const bytes = await readInput(args.input);
-      const read = readDocument(bytes, { from: args.from, layout, variant: args.variant });
+      let bytes: string | Uint8Array = await readInput(args.input);
+      const steps: Issue[] = [];
+      const from: DocumentFormat | undefined = args.from === 'records' ? 'layout' : args.from;
+      if (args.from === 'records') {
+        // Records become the layout text they describe; any other target reads that text.
+        const text = recordsJsonToLayout(layout as LayoutDefinition, Buffer.from(bytes).toString('utf8'), {
+          variant: args.variant,
+        });
+        if (text.text === undefined || args.to === 'layout') return finish(args, text, 'records', args.to);
+        steps.push(...text.issues);
+        bytes = text.text;
+      }
+      if (args.to === 'records' && from === 'layout') {
+        const records = layoutToRecordsJson(layout as LayoutDefinition, bytes, { variant: args.variant });
+        return finish(
+          args,
+          { ...records, issues: [...steps, ...records.issues] },
+          args.from ?? from,
+          'records',
+        );
+      }
+      const read = readDocument(bytes, { from, layout, variant: args.variant });
       if (read.comprobante === undefined)
         return { ok: false, issues: read.issues, outputs: { from: read.format } };
-      const written = writeDocument(read.comprobante, args.to, { layout, variant: args.variant });
+      const to: DocumentFormat = args.to === 'records' ? 'layout' : args.to;
+      let written = writeDocument(read.comprobante, to, { layout, variant: args.variant });
+      if (args.to === 'records' && written.text !== undefined) {
+        const records = layoutToRecordsJson(layout as LayoutDefinition, written.text, {
+          variant: args.variant,
+        });
+        written = { ...records, issues: [...written.issues, ...records.issues] };
+      }
       // The conversion carries the document as it is; what the SAT would reject is reported, as warnings.
       const findings: Issue[] = validateComprobante(read.comprobante).map((i) => ({
         ...i,
         severity: 'warning',
       }));
-      const issues = [...read.issues, ...written.issues, ...findings];
+      const issues = [...steps, ...read.issues, ...written.issues, ...findings];
       if (written.text === undefined)
         return { ok: false, issues, outputs: { from: read.format, to: args.to } };
       if (args.json === true && args.output === '-') {
@@ -80,3 +118,17 @@ export const convertCommand = {
       return { ok: true, issues, outputs: { from: read.format, to: args.to, file: args.output } };
     }),
 } satisfies CommandModule<GlobalArgs, ConvertArgs>;
+
+/** Writes a records conversion's text, or reports what refused it. */
+async function finish(
+  args: ConvertArgs,
+  converted: { readonly text?: string; readonly issues: Issue[] },
+  from: ConvertFormat,
+  to: ConvertFormat,
+): Promise<CommandResult> {
+  if (converted.text === undefined) return { ok: false, issues: converted.issues, outputs: { from, to } };
+  if (args.json === true && args.output === '-')
+    return { ok: true, issues: converted.issues, outputs: { from, to, document: converted.text } };
+  await writeOutput(args.output, converted.text);
+  return { ok: true, issues: converted.issues, outputs: { from, to, file: args.output } };
+}

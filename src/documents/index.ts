@@ -10,3 +10,9 @@ export {
   type WriteDocumentResult,
   writeDocument,
 } from './documents.js';
+export {
+  layoutToRecordsJson,
+  type RecordsConversion,
+  type RecordsOptions,
+  recordsJsonToLayout,
+} from './records.js';

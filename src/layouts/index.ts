@@ -30,6 +30,14 @@ export {
   parseRecords,
 } from './parse.js';
 export {
+  type LayoutRecordLine,
+  LayoutRecordLineSchema,
+  layoutRecordLineJsonSchema,
+  type RecordsJsonRead,
+  readRecordsJson,
+  recordsToJson,
+} from './records-json.js';
+export {
   type BuiltInLayoutId,
   DEFAULT_LAYOUT_ID,
   isBuiltInLayoutId,
