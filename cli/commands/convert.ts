@@ -2,12 +2,15 @@ import type { Argv, CommandModule } from 'yargs';
 import {
   DOCUMENT_FORMATS,
   type DocumentFormat,
+  detectFormat,
   readDocument,
   writeDocument,
 } from '../../src/documents/index.js';
+import { layoutToModelJson, modelJsonToLayout, splitLayoutLines } from '../../src/documents/layout-json.js';
 import { layoutToRecordsJson, recordsJsonToLayout } from '../../src/documents/records.js';
 import type { Issue } from '../../src/issues.js';
 import type { LayoutDefinition } from '../../src/layouts/index.js';
+import { parseJsonText } from '../../src/model/json.js';
 import { validateComprobante } from '../../src/rules/index.js';
 import { type CommandResult, type GlobalArgs, runCommand, usage } from '../command.js';
 import { readInput, writeOutput } from '../io.js';
@@ -92,7 +95,25 @@ export const convertCommand = {
           'records',
         );
       }
-      const read = readDocument(bytes, { from, layout, variant: args.variant });
+      const format = from ?? detectFormat(bytes);
+      if (args.to === 'json' && format === 'layout') {
+        // A draft the layout fills in part is written with what is missing as warnings.
+        const json = layoutToModelJson(layout as LayoutDefinition, bytes, { variant: args.variant });
+        return finish(args, { ...json, issues: [...steps, ...json.issues] }, args.from ?? format, 'json');
+      }
+      if (args.to === 'layout' && format === 'json') {
+        const lines = splitLayoutLines(parseJsonText(Buffer.from(bytes).toString('utf8'), args.input));
+        if (lines !== undefined)
+          return finish(
+            args,
+            modelJsonToLayout(layout as LayoutDefinition, lines.model, lines.lines, {
+              variant: args.variant,
+            }),
+            'json',
+            'layout',
+          );
+      }
+      const read = readDocument(bytes, { from: format, layout, variant: args.variant });
       if (read.comprobante === undefined)
         return { ok: false, issues: read.issues, outputs: { from: read.format } };
       const to: DocumentFormat = args.to === 'records' ? 'layout' : args.to;

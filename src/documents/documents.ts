@@ -15,6 +15,7 @@ import { validateComprobante } from '../rules/index.js';
 import { completeComprobante } from '../taxes/complete.js';
 import { parseComprobante } from '../xml/parse.js';
 import { renderComprobante } from '../xml/render.js';
+import { LAYOUT_LINES_KEY, splitLayoutLines } from './layout-json.js';
 
 /** The three forms a comprobante travels in. */
 export type DocumentFormat = 'xml' | 'json' | 'layout';
@@ -102,10 +103,23 @@ export function readDocument(
         return { format, comprobante: parseComprobante(input), issues: [] };
       case 'json': {
         const { value, inexact } = parseJsonExact(text(input));
-        const read = readComprobanteJson(value, inexact);
-        if (read.input === undefined) return { format, issues: read.issues };
+        // The lines a layout text left under layoutLines matter to a layout target only.
+        const split = splitLayoutLines(value);
+        const read = readComprobanteJson(split === undefined ? value : split.model, inexact);
+        const carried: Issue[] =
+          split === undefined
+            ? []
+            : [
+                {
+                  code: 'LAYOUT_VALUE_OMITTED',
+                  path: [LAYOUT_LINES_KEY],
+                  message: `${LAYOUT_LINES_KEY} keeps what a layout text had beyond the model; only --to layout writes it`,
+                  severity: 'warning',
+                },
+              ];
+        if (read.input === undefined) return { format, issues: [...carried, ...read.issues] };
         const completed = completeComprobante(read.input);
-        return { format, comprobante: completed.comprobante, issues: completed.issues };
+        return { format, comprobante: completed.comprobante, issues: [...carried, ...completed.issues] };
       }
       case 'layout': {
         const parsed = parseLayout(

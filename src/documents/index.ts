@@ -11,6 +11,15 @@ export {
   writeDocument,
 } from './documents.js';
 export {
+  LAYOUT_LINES_KEY,
+  type LayoutJsonConversion,
+  type LayoutLines,
+  LayoutLinesSchema,
+  layoutToModelJson,
+  modelJsonToLayout,
+  splitLayoutLines,
+} from './layout-json.js';
+export {
   layoutToRecordsJson,
   type RecordsConversion,
   type RecordsOptions,

@@ -26,7 +26,7 @@ export interface RecordsOptions {
  * left-out record, a blank line, a broken escape, a field count, a missing suffix, a carriage
  * return or bad bytes): records JSON of such a text could not give its bytes back, so it is refused.
  */
-const LOSSY: ReadonlySet<string> = new Set([
+export const LOSSY_PARSE_CODES: ReadonlySet<string> = new Set([
   LAYOUT_ISSUE_CODES.empty,
   LAYOUT_ISSUE_CODES.encoding,
   LAYOUT_ISSUE_CODES.lineEnding,
@@ -54,7 +54,7 @@ export function layoutToRecordsJson(
     input,
     options.variant === undefined ? {} : { variant: options.variant },
   );
-  const refused = parsed.issues.some((i) => i.severity === 'error' && LOSSY.has(i.code));
+  const refused = parsed.issues.some((i) => i.severity === 'error' && LOSSY_PARSE_CODES.has(i.code));
   if (refused) return { issues: parsed.issues };
   const issues: Issue[] = parsed.issues.map((i) => ({ ...i, severity: 'warning' }));
   return { text: recordsToJson(parsed), issues };

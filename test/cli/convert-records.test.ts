@@ -221,3 +221,110 @@ describe('the edit loop on records', () => {
     expect(back.stdout).toBe(direct.stdout);
   });
 });
+
+describe('the edit loop on model JSON: layout → JSON → edit → layout → validate', () => {
+  const seed = join(LAYOUTS, 'tralix-legacy-seed-002.txt');
+
+  async function toJson(source: string, layout: string): Promise<Record<string, unknown>> {
+    const run = await runJson(['convert', source, '--from', 'layout', '--layout', layout, '--to', 'json']);
+    expect(run.code).toBe(0);
+    return JSON.parse((run.doc.outputs as { document: string }).document);
+  }
+
+  async function toLayout(json: unknown, layout: string): Promise<{ code: number | null; stdout: string }> {
+    return runCli(['convert', '-', '--from', 'json', '--to', 'layout', '--layout', layout], {
+      input: JSON.stringify(json),
+    });
+  }
+
+  it('seed 002: the draft is written with what is missing as warnings, and gives the same bytes back', async () => {
+    const run = await runJson([
+      'convert',
+      seed,
+      '--from',
+      'layout',
+      '--layout',
+      'tralix-legacy',
+      '--to',
+      'json',
+    ]);
+    expect(run.code).toBe(0);
+    expect(run.doc.ok).toBe(true);
+    const incomplete = run.doc.issues.filter((i) => i.code === 'LAYOUT_MODEL_INCOMPLETE');
+    expect(incomplete.map((i) => i.path)).toEqual(expect.arrayContaining(['emisor', 'tipoDeComprobante']));
+    expect(run.doc.issues.every((i) => i.severity === 'warning')).toBe(true);
+    const json = JSON.parse((run.doc.outputs as { document: string }).document);
+    // The fields the model has no place for travel under layoutLines.
+    expect(json.layoutLines.lines[1].fields.observacion1).toBe('Primera Observación');
+    expect(json.layoutLines.lines.find((l: { id: string }) => l.id === '03').fields.telefono).toBe(
+      '4424876399',
+    );
+    const back = await toLayout(json, 'tralix-legacy');
+    expect(back.code).toBe(0);
+    expect(Buffer.from(back.stdout, 'utf8').equals(readFileSync(seed))).toBe(true);
+  });
+
+  it('seed 002: an edit in the model reaches its line and nothing else', async () => {
+    const json = await toJson(seed, 'tralix-legacy');
+    (json.receptor as { nombre: string }).nombre = 'PATITO FELIZ, S.A. DE C.V.';
+    (json.conceptos as Array<{ descripcion: string }>)[2] = {
+      ...(json.conceptos as Array<{ descripcion: string }>)[2],
+      descripcion: 'ALPISTE',
+    } as { descripcion: string };
+    const back = await toLayout(json, 'tralix-legacy');
+    expect(back.code).toBe(0);
+    const original = readFileSync(seed, 'utf8').split('\n');
+    const written = back.stdout.split('\n');
+    expect(written).toHaveLength(original.length);
+    written.forEach((line, i) => {
+      const was = original[i] ?? '';
+      if (was.startsWith('03|'))
+        expect(line).toBe(was.replace('|PATITO, S.A. DE C.V.|', '|PATITO FELIZ, S.A. DE C.V.|'));
+      else if (was.includes('COMIDA DE CORRECAMINOS'))
+        expect(line).toBe(was.replace('COMIDA DE CORRECAMINOS', 'ALPISTE'));
+      else expect(line).toBe(was);
+    });
+  });
+
+  it('seed 002: a line whose model node was removed is refused, naming the line', async () => {
+    const json = await toJson(seed, 'tralix-legacy');
+    delete json.receptor;
+    const run = await runJson(
+      ['convert', '-', '--from', 'json', '--to', 'layout', '--layout', 'tralix-legacy'],
+      {
+        input: JSON.stringify(json),
+      },
+    );
+    expect(run.code).toBe(1);
+    expect(run.doc.issues).toContainEqual(
+      expect.objectContaining({ code: 'LAYOUT_UNSUPPORTED_CONTENT', path: 'layoutLines.lines.3.path' }),
+    );
+  });
+
+  it('lines read with one layout are not written with another', async () => {
+    const json = await toJson(seed, 'tralix-legacy');
+    const run = await runJson(['convert', '-', '--from', 'json', '--to', 'layout', '--layout', 'tralix-40'], {
+      input: JSON.stringify(json),
+    });
+    expect(run.code).toBe(1);
+    expect(run.doc.issues[0]?.path).toBe('layoutLines.layout');
+  });
+
+  it('tralix-40: an edited importe comes back in the text and validate names the SAT rule at its line', async () => {
+    const source = join(LAYOUTS, 'tralix-40-factura.txt');
+    const json = await toJson(source, 'tralix-40');
+    expect((await toLayout(json, 'tralix-40')).stdout).toBe(readFileSync(source, 'utf8'));
+    const total = json.total as string;
+    json.total = (Number(total) + 1).toFixed(2);
+    const back = await toLayout(json, 'tralix-40');
+    expect(back.code).toBe(0);
+    const edited = scratch.file('factura-40-edited.txt', back.stdout);
+    const validate = await runJson(['validate', edited, '--layout', 'tralix-40']);
+    expect(validate.code).toBe(1);
+    const line = back.stdout.split('\n').findIndex((l) => l.includes(`|${json.total}|`)) + 1;
+    expect(line).toBeGreaterThan(0);
+    const sat = validate.doc.issues.filter((i) => /^CFDI40\d+$/.test(i.code));
+    expect(sat.length).toBeGreaterThan(0);
+    expect(sat.some((i) => i.message.includes(`line ${line}`) && i.message.includes('total'))).toBe(true);
+  });
+});
