@@ -3,7 +3,12 @@ import { CfdiLayoutError, type ErrorLocation } from './errors.js';
 
 /**
  * Rounding policy: the one place where amounts are rounded. Every amount enters and leaves as a
- * string; inside, it is a {@link Money} decimal. No JS `number` ever holds money.
+ * string; inside, it is a {@link Money} decimal, or, on the hot paths of batches, a count of units of
+ * 10^-scale held in a JS `number` (see {@link unitsOf}): an integer of magnitude at most 2^53 is a
+ * double exactly, and so is every sum, difference and product of such integers whose result stays
+ * at most 2^53 (ECMA-262, 6.1.6.1 The Number Type: IEEE 754 rounding is the identity on
+ * representable values). Every scaled-integer step checks that bound and otherwise leaves the work
+ * to {@link Money}; no fractional `number` ever holds money.
  *
  * | what | how | why |
  * |---|---|---|
@@ -170,4 +175,114 @@ export function formatExact(value: Money, decimals: number): string {
   const written = text.length - dot - 1;
   if (written > decimals) return formatAmount(value, decimals);
   return text + (ZERO_PADDING[decimals - written] ?? '');
+}
+
+/*
+ * Scaled integers. An amount with at most `scale` decimals is the integer amount × 10^scale. The
+ * helpers below keep every value a safe integer (Number.isSafeInteger), so the arithmetic is exact;
+ * a caller that would leave that range gets `undefined` and falls back to Money.
+ */
+
+/** 10^k for the scales amounts use (up to 12). */
+export const POWERS_OF_TEN: readonly number[] = Array.from({ length: 13 }, (_, k) => 10 ** k);
+
+/** Digits a scaled amount may have so that it and a sum of a few hundred of them stay safe integers. */
+const MAX_UNIT_DIGITS = 13;
+
+/**
+ * The amount a plain non-negative decimal string holds, in units of 10^-scale (`unitsOf('12.5', 2)`
+ * is 1250), or undefined when the text is not a plain decimal, has more than `scale` decimals, or
+ * needs more than 13 digits at that scale (so that sums of up to 900 such amounts stay exact).
+ */
+export function unitsOf(text: string, scale: number): number | undefined {
+  const length = text.length;
+  if (length === 0) return undefined;
+  let units = 0;
+  let digits = 0;
+  let decimals = -1;
+  for (let i = 0; i < length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 46) {
+      if (decimals >= 0 || i === 0 || i === length - 1) return undefined;
+      decimals = 0;
+      continue;
+    }
+    if (c < 48 || c > 57) return undefined;
+    if (decimals >= 0 && ++decimals > scale) return undefined;
+    units = units * 10 + (c - 48);
+    if (units > 0) digits++;
+  }
+  const shift = scale - (decimals < 0 ? 0 : decimals);
+  if (digits + shift > MAX_UNIT_DIGITS) return undefined;
+  return units * (POWERS_OF_TEN[shift] as number);
+}
+
+/** Writes a non-negative count of units of 10^-decimals as a decimal string with exactly `decimals` places. */
+export function formatUnits(units: number, decimals: number): string {
+  const text = String(units);
+  if (decimals === 0) return text;
+  const padded = text.length > decimals ? text : '0'.repeat(decimals + 1 - text.length) + text;
+  const dot = padded.length - decimals;
+  return `${padded.slice(0, dot)}.${padded.slice(dot)}`;
+}
+
+/** ⌊a / b⌋ of non-negative safe integers, exactly (the remainder of integers is exact; the quotient of a multiple is too). */
+export function floorDiv(a: number, b: number): number {
+  return (a - (a % b)) / b;
+}
+
+/** Rounds a count of units of 10^-from half up to units of 10^-to (to ≤ from), exactly. */
+export function roundUnits(units: number, from: number, to: number): number {
+  if (from <= to) return units * (POWERS_OF_TEN[to - from] as number);
+  const step = POWERS_OF_TEN[from - to] as number;
+  return floorDiv(units + step / 2, step);
+}
+
+/**
+ * An exact running sum of plain decimal texts: on scaled integers at `scale` decimals while every
+ * text fits them and the sum stays a safe integer, on {@link Money} from the first that does not.
+ */
+export class ExactSum {
+  #units = 0;
+  #money: Money | undefined;
+  readonly #scale: number;
+
+  constructor(scale: number) {
+    this.#scale = scale;
+  }
+
+  /** Adds `text`; false (and nothing added) when it is not a plain non-negative decimal. */
+  add(text: string): boolean {
+    if (this.#money === undefined) {
+      const units = unitsOf(text, this.#scale);
+      if (units !== undefined && Number.isSafeInteger(this.#units + units)) {
+        this.#units += units;
+        return true;
+      }
+      if (!AMOUNT.test(text)) return false;
+      this.#money = new Money(formatUnits(this.#units, this.#scale)).plus(text);
+      return true;
+    }
+    if (!AMOUNT.test(text)) return false;
+    this.#money = this.#money.plus(text);
+    return true;
+  }
+
+  /** The sum as a decimal. */
+  get value(): Money {
+    return this.#money ?? new Money(formatUnits(this.#units, this.#scale));
+  }
+
+  /** The sum written with `decimals` places, rounded half up (as {@link formatAmount}). */
+  text(decimals: number): string {
+    if (this.#money !== undefined) return formatAmount(this.#money, decimals);
+    return formatUnits(roundUnits(this.#units, this.#scale, decimals), decimals);
+  }
+
+  /** True when `this` sum is greater than `other`'s. */
+  greaterThan(other: ExactSum): boolean {
+    if (this.#money === undefined && other.#money === undefined && this.#scale === other.#scale)
+      return this.#units > other.#units;
+    return this.value.greaterThan(other.value);
+  }
 }

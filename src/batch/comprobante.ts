@@ -1,12 +1,11 @@
-import { isCfdiLayoutError } from '../errors.js';
+import { CfdiLayoutError, isCfdiLayoutError } from '../errors.js';
 import type { Issue } from '../issues.js';
 import type { Comprobante, Concepto, Receptor, TrasladoLocal } from '../model/comprobante.js';
-import { formatAmount, Money } from '../money.js';
+import { ExactSum } from '../money.js';
 import { checkEmisorReceptor, makeContext, validateComprobante } from '../rules/index.js';
 import type { SalesConfig } from '../sales/config.js';
 import type { RowIssue } from '../sales/rejects.js';
 import type { Ticket } from '../sales/ticket.js';
-import { cachedAmount } from '../taxes/attempt.js';
 import {
   type ConceptoFromImporte,
   type ConceptoFromImporteInput,
@@ -81,10 +80,15 @@ export function groupLocales(locales: readonly TrasladoLocal[]): TrasladoLocal[]
   }
   return [...byRate.values()].map((list) => {
     const first = list[0] as TrasladoLocal;
-    // The same few ISH amounts recur across tickets: parsed once (cachedAmount) instead of per sum.
-    let total = new Money(0);
-    for (const l of list) total = total.plus(cachedAmount(l.importe) ?? l.importe);
-    return { ...first, importe: formatAmount(total, 2) };
+    const total = new ExactSum(2);
+    for (const l of list) {
+      if (!total.add(l.importe))
+        throw new CfdiLayoutError(
+          'AMOUNT_INVALID',
+          `ISH importe ${JSON.stringify(l.importe)} is not a decimal amount`,
+        );
+    }
+    return { ...first, importe: total.text(2) };
   });
 }
 

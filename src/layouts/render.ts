@@ -1,7 +1,7 @@
 import { CfdiLayoutError } from '../errors.js';
 import type { IssuePath } from '../issues.js';
 import type { Comprobante } from '../model/comprobante.js';
-import { Money } from '../money.js';
+import { ExactSum, Money } from '../money.js';
 import { importeConLetra } from '../text/importe-con-letra.js';
 import {
   type CompiledField,
@@ -162,7 +162,7 @@ function finishText(
 ): string {
   const counts = new Array<number>(layout.records.length).fill(0);
   for (const draft of drafts) counts[draft.record.index] = (counts[draft.record.index] ?? 0) + 1;
-  let sums: Map<string, Money> | undefined;
+  let sums: Map<string, Money | ExactSum> | undefined;
   drafts.forEach((draft, lineIndex) => {
     if (!draft.record.hasComputed) return;
     for (const field of draft.record.fields) {
@@ -177,8 +177,13 @@ function finishText(
       } else if (computed.kind === 'sum') {
         sums ??= computeSums(layout, drafts);
         const total = sums.get(`${computed.record}\u0000${computed.field}`) ?? new Money(0);
-        value =
-          field.decimals === undefined ? total.toFixed() : total.toFixed(field.decimals, Money.ROUND_HALF_UP);
+        if (total instanceof ExactSum)
+          value = field.decimals === undefined ? total.value.toFixed() : total.text(field.decimals);
+        else
+          value =
+            field.decimals === undefined
+              ? total.toFixed()
+              : total.toFixed(field.decimals, Money.ROUND_HALF_UP);
       } else {
         const amount = draft.values[draft.record.fieldByName.get(computed.amountField)?.index ?? -1] ?? '';
         const currency =
@@ -223,8 +228,8 @@ function finishText(
   return parts.join('');
 }
 
-function computeSums(layout: CompiledLayout, drafts: readonly LineDraft[]): Map<string, Money> {
-  const sums = new Map<string, Money>();
+function computeSums(layout: CompiledLayout, drafts: readonly LineDraft[]): Map<string, Money | ExactSum> {
+  const sums = new Map<string, Money | ExactSum>();
   for (const record of layout.records) {
     for (const field of record.fields) {
       const c = field.computed;
@@ -232,13 +237,18 @@ function computeSums(layout: CompiledLayout, drafts: readonly LineDraft[]): Map<
       const target = layout.recordById.get(c.record);
       const summed = target?.fieldByName.get(c.field);
       if (target === undefined || summed === undefined) continue;
-      let total = new Money(0);
+      // Exact on scaled integers at the summed field's decimals; a value that is not a plain decimal
+      // (a field without decimals may hold an exponent) takes the whole sum to Money.
+      const exact = new ExactSum(summed.decimals ?? 6);
+      let total: Money | undefined;
       for (const draft of drafts) {
         if (draft.record !== target) continue;
         const value = draft.values[summed.index] ?? '';
-        if (value !== '') total = total.plus(value);
+        if (value === '') continue;
+        if (total !== undefined) total = total.plus(value);
+        else if (!exact.add(value)) total = exact.value.plus(value);
       }
-      sums.set(`${c.record}\u0000${c.field}`, total);
+      sums.set(`${c.record}\u0000${c.field}`, total ?? exact);
     }
   }
   return sums;

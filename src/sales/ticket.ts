@@ -1,5 +1,6 @@
 import { monedaDecimals } from '../catalogs/moneda.js';
-import { formatAmount, Money } from '../money.js';
+import { CfdiLayoutError } from '../errors.js';
+import { ExactSum } from '../money.js';
 import type { SalesConfig } from './config.js';
 import { type Group, type GroupOrder, groupByTicket, recordKey, type TicketGroup } from './group.js';
 import type { SalesRecord } from './readers.js';
@@ -66,12 +67,22 @@ export function assembleTicket(group: TicketGroup): TicketItem {
   let fecha = first.fecha;
   let vencimiento = first.vencimiento;
   let tag: string | undefined;
-  let total = new Money(first.importe);
+  // parseSalesRow checked every importe against its currency's decimals: they sum exactly at those.
+  const decimals = monedaDecimals(first.moneda) ?? 2;
+  const total = new ExactSum(decimals);
   // Most tickets are paid one way; the per-forma sums are only kept once a second forma appears.
-  let byFormaPago: Map<string, Money> | undefined;
+  let byFormaPago: Map<string, ExactSum> | undefined;
+  const added = (sum: ExactSum, line: SalesRow): ExactSum => {
+    if (!sum.add(line.importe))
+      throw new CfdiLayoutError(
+        'AMOUNT_INVALID',
+        `row ${line.row}: importe ${JSON.stringify(line.importe)} is not a decimal amount`,
+      );
+    return sum;
+  };
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i] as SalesRow;
-    if (i > 0) total = total.plus(line.importe);
+    added(total, line);
     if (line.moneda !== first.moneda) {
       issues.push({
         row: line.row,
@@ -108,11 +119,11 @@ export function assembleTicket(group: TicketGroup): TicketItem {
         const earlier = lines[j] as SalesRow;
         byFormaPago.set(
           earlier.formaPago,
-          (byFormaPago.get(earlier.formaPago) ?? new Money(0)).plus(earlier.importe),
+          added(byFormaPago.get(earlier.formaPago) ?? new ExactSum(decimals), earlier),
         );
       }
     }
-    byFormaPago?.set(line.formaPago, (byFormaPago.get(line.formaPago) ?? new Money(0)).plus(line.importe));
+    byFormaPago?.set(line.formaPago, added(byFormaPago.get(line.formaPago) ?? new ExactSum(decimals), line));
     if (line.fecha > fecha) fecha = line.fecha;
     if (line.vencimiento > vencimiento) vencimiento = line.vencimiento;
     tag ??= line.tag;
@@ -122,7 +133,7 @@ export function assembleTicket(group: TicketGroup): TicketItem {
 
   let formaPago = first.formaPago;
   if (byFormaPago !== undefined) {
-    let largest: Money | undefined;
+    let largest: ExactSum | undefined;
     // Map order is first appearance, so a tie keeps the forma de pago seen first.
     for (const [code, amount] of byFormaPago) {
       if (largest === undefined || amount.greaterThan(largest)) {
@@ -131,7 +142,6 @@ export function assembleTicket(group: TicketGroup): TicketItem {
       }
     }
   }
-  const decimals = monedaDecimals(first.moneda) ?? 2;
   const ticket: Ticket = {
     ticket: group.key.ticket,
     sucursal: group.key.sucursal,
@@ -144,7 +154,7 @@ export function assembleTicket(group: TicketGroup): TicketItem {
     vencimiento,
     ...(receptor === undefined ? {} : { receptor }),
     ...(tag === undefined ? {} : { tag }),
-    total: formatAmount(total, decimals),
+    total: total.text(decimals),
   };
   return { kind: 'ticket', ticket };
 }

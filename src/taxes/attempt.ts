@@ -1,6 +1,6 @@
 import { CfdiLayoutError } from '../errors.js';
 import { formatPath, type IssuePath } from '../issues.js';
-import { isAmountText, Money, roundTo } from '../money.js';
+import { ExactSum, isAmountText, Money, roundTo } from '../money.js';
 
 /*
  * Completion must not stop at the first unusable amount: a computed value that depends on garbage is
@@ -49,9 +49,11 @@ export function cachedAmount(text: string): Money | undefined {
 
 /** Parses a model amount, or explains (with its dotted path) why it is not one. */
 export function amountAt(text: string, path: IssuePath): Attempt {
-  return (
-    cachedAmount(text) ?? { blocked: `${formatPath(path)} ${JSON.stringify(text)} is not a decimal amount` }
-  );
+  return cachedAmount(text) ?? notAnAmount(text, path);
+}
+
+function notAnAmount(text: string, path: IssuePath): Blocked {
+  return { blocked: `${formatPath(path)} ${JSON.stringify(text)} is not a decimal amount` };
 }
 
 /** Applies `f` when both attempts hold values; otherwise passes the first reason on. */
@@ -84,3 +86,31 @@ export function roundAt(value: Attempt, decimals: Decimals): Attempt {
 export const throwOnBlocked: Report = (path, message) => {
   throw new CfdiLayoutError('COMPUTE_FAILED', message, { location: { path } });
 };
+
+/**
+ * An exact running sum of model amounts for A.5-style totals (an {@link ExactSum}): the first amount
+ * that is not a decimal blocks the sum, as in {@link sumAttempts}; its path is only built then.
+ */
+export class AmountSum {
+  readonly #sum: ExactSum;
+  #blocked: Blocked | undefined;
+
+  constructor(scale: number) {
+    this.#sum = new ExactSum(scale);
+  }
+
+  /** Adds a model amount; `path` names it if it is not a decimal. */
+  add(text: string, path: () => IssuePath): void {
+    if (this.#blocked === undefined && !this.#sum.add(text)) this.#blocked = notAnAmount(text, path());
+  }
+
+  /** Blocks the sum with a reason (an amount that is missing). */
+  block(reason: Blocked): void {
+    this.#blocked ??= reason;
+  }
+
+  /** The sum, or the reason of the first amount that blocked it. */
+  get value(): Attempt {
+    return this.#blocked ?? this.#sum.value;
+  }
+}

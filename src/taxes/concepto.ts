@@ -270,7 +270,9 @@ export function conceptoFromImporte(input: ConceptoFromImporteInput): ConceptoFr
     : prepareDesglose({ iva: '0', moneda: input.moneda });
   const result = prepared.desglose(input.importe);
   const cantidad = input.cantidad ?? '1';
-  if (!CANTIDAD.test(cantidad) || new Money(cantidad).isZero()) {
+  // Cantidad 1, by far the most common, needs no decimal: it is valid and gives ValorUnitario = base.
+  const one = cantidad === '1';
+  if (!one && (!CANTIDAD.test(cantidad) || new Money(cantidad).isZero())) {
     throw new CfdiLayoutError(
       'AMOUNT_INVALID',
       `cantidad ${JSON.stringify(cantidad)} is not a positive decimal with at most 6 decimals`,
@@ -279,9 +281,7 @@ export function conceptoFromImporte(input: ConceptoFromImporteInput): ConceptoFr
       },
     );
   }
-  const quantity = new Money(cantidad);
-  const base = new Money(result.subtotal);
-  const valorUnitario = quantity.eq(1) ? result.subtotal : unitValue(base, quantity, prepared.decimals);
+  const valorUnitario = one ? result.subtotal : unitValueOf(result.subtotal, cantidad, prepared.decimals);
   const traslados: Traslado[] = [];
   if (taxed && prepared.iepsTasa !== undefined) {
     traslados.push({
@@ -322,14 +322,20 @@ export function conceptoFromImporte(input: ConceptoFromImporteInput): ConceptoFr
       ? {
           impLocTrasladado: 'ISH',
           tasadeTraslado: prepared.ishTasa,
-          importe: formatAmount(new Money(result.ish), 2),
+          // Already written with 2 decimals in a 2-decimal currency; rewritten for the others (implocal.xsd).
+          importe: prepared.decimals === 2 ? result.ish : formatAmount(new Money(result.ish), 2),
         }
       : undefined;
   return ish === undefined ? { concepto, desglose: result } : { concepto, ish, desglose: result };
 }
 
-/** round6(base / Cantidad), written with the currency's decimals when it needs no more (A.3, C.4). */
-function unitValue(base: Money, quantity: Money, decimals: number): string {
-  const value = roundTo(base.dividedBy(quantity), 6);
+/**
+ * The base itself for a Cantidad equal to 1, else round6(base / Cantidad), written with the currency's
+ * decimals when it needs no more (A.3, C.4).
+ */
+function unitValueOf(subtotal: string, cantidad: string, decimals: number): string {
+  const quantity = new Money(cantidad);
+  if (quantity.eq(1)) return subtotal;
+  const value = roundTo(new Money(subtotal).dividedBy(quantity), 6);
   return formatExact(value, Math.max(decimals, value.decimalPlaces()));
 }

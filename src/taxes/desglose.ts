@@ -2,14 +2,17 @@ import { currencyDecimals } from '../catalogs/moneda.js';
 import { CfdiLayoutError } from '../errors.js';
 import {
   ceilTo,
+  floorDiv,
   formatAmount,
   formatExact,
   formatTasa,
+  formatUnits,
   Money,
   parseAmount,
   rateFromPercent,
   roundTo,
   truncTo,
+  unitsOf,
 } from '../money.js';
 import { halfUnit, taxWindowOf } from './windows.js';
 
@@ -354,6 +357,58 @@ function splitCoarseIsh(
   );
 }
 
+/*
+ * The same split on scaled integers (money.ts), for the plans batches meet most: IVA and ISH without
+ * IEPS, the ISH on the currency's grid, rates of at most 100 %. With S = 10^6, the rates r·S and
+ * F·S = S + iva·S + ish·S are integers (IVA has at most 6 decimals as a fraction, ISH 4), and for an
+ * importe of I units
+ *
+ *   B = roundHalfUp(I·S / (F·S)) = ⌊(2·I·S + F·S) / (2·F·S)⌋,   ISH = ⌊(2·B·ish·S + S) / (2·S)⌋,
+ *
+ * the values `split` computes on decimals. The one-tax and IVA-takes-the-residual cases end there as
+ * they do in `split`; every other case (the walk) goes to `split`. Every product stays below
+ * 2·I·S + F·S, a safe integer for I ≤ MAX_FAST_UNITS.
+ */
+const S = 1_000_000;
+const MAX_FAST_UNITS = Math.floor((Number.MAX_SAFE_INTEGER - 4 * S) / (2 * S));
+
+interface UnitPlan {
+  readonly iva: number;
+  readonly ish: number;
+  readonly factor: number;
+  readonly hasIva: boolean;
+  readonly hasIsh: boolean;
+}
+
+/** The scaled-integer form of a plan, or undefined when it has IEPS, coarse ISH or a rate above 100 %. */
+function unitPlan(plan: Plan): UnitPlan | undefined {
+  if (plan.hasIeps || plan.federal !== undefined) return undefined;
+  const iva = plan.iva.times(S);
+  const ish = plan.ish.times(S);
+  if (!iva.isInteger() || !ish.isInteger() || iva.gt(S) || ish.gt(S)) return undefined;
+  const ivaUnits = iva.toNumber();
+  const ishUnits = ish.toNumber();
+  return {
+    iva: ivaUnits,
+    ish: ishUnits,
+    factor: S + ivaUnits + ishUnits,
+    hasIva: plan.hasIva,
+    hasIsh: plan.hasIsh,
+  };
+}
+
+/** Base, IVA and ISH in units, or undefined when the split needs the walk (left to `split`). */
+function splitUnits(plan: UnitPlan, importe: number): [number, number, number] | undefined {
+  const base = floorDiv(2 * importe * S + plan.factor, 2 * plan.factor);
+  if (!plan.hasIsh) return plan.hasIva ? [base, importe - base, 0] : [importe, 0, 0];
+  if (!plan.hasIva) return [base, 0, importe - base];
+  const ish = floorDiv(2 * base * plan.ish + S, 2 * S);
+  const rest = importe - base - ish;
+  // split's gap test, B × iva − rest strictly within one unit, times S.
+  const gap = base * plan.iva - rest * S;
+  return gap < S && gap > -S ? [base, rest, ish] : undefined;
+}
+
 /** True when `text` already is the canonical writing with `decimals` places (no leading zeros). */
 function isCanonical(text: string, decimals: number): boolean {
   const dot = text.indexOf('.');
@@ -376,10 +431,36 @@ function build(options: DesgloseOptions): PreparedDesglose {
     throw new CfdiLayoutError('AMOUNT_INVALID', `ishDecimals must be a non-negative integer, got ${wanted}`);
   }
   const plan = buildPlan(d, iva, ieps, ish, Math.min(wanted, d));
+  const fast = unitPlan(plan);
   const zero = formatAmount(ZERO, d);
   const location = { location: { field: 'importe' } };
 
+  function runUnits(importe: string, units: number, split: [number, number, number]): DesgloseResult {
+    const written = isCanonical(importe, d) ? importe : formatUnits(units, d);
+    const subtotal = formatUnits(split[0], d);
+    return {
+      importe: written,
+      subtotal,
+      iva: plan.hasIva ? formatUnits(split[1], d) : zero,
+      ieps: zero,
+      ish: plan.hasIsh ? formatUnits(split[2], d) : zero,
+      total: written,
+      moneda,
+      ivaExento,
+      ivaBase: subtotal,
+      iepsBase: subtotal,
+      ishBase: subtotal,
+    };
+  }
+
   function run(importe: string): DesgloseResult {
+    if (fast !== undefined) {
+      const units = unitsOf(importe, d);
+      if (units !== undefined && units <= MAX_FAST_UNITS) {
+        const split = splitUnits(fast, units);
+        if (split !== undefined) return runUnits(importe, units, split);
+      }
+    }
     const value = parseAmount(importe, location.location);
     if (value.decimalPlaces() > d) {
       throw new CfdiLayoutError(

@@ -9,10 +9,10 @@ import type {
 } from '../model/comprobante.js';
 import { formatAmount, formatExact, formatTasa, isAmountText, Money } from '../money.js';
 import {
+  AmountSum,
   type Attempt,
   amountAt,
   type Blocked,
-  cachedAmount,
   combine,
   type Decimals,
   isBlocked,
@@ -112,8 +112,8 @@ interface TrasladoAccumulator {
   readonly impuesto: string;
   readonly tipoFactor: string;
   readonly tasaOCuota: string | undefined;
-  readonly bases: Attempt[];
-  readonly importes: Attempt[] | undefined;
+  readonly bases: AmountSum;
+  readonly importes: AmountSum | undefined;
 }
 
 /**
@@ -121,17 +121,19 @@ interface TrasladoAccumulator {
  * not a decimal blocks the sums that need it. Used by {@link computeTotals} and `completeComprobante`.
  */
 export function sumConceptos(conceptos: readonly Concepto[], decimals: Decimals): ConceptSums {
-  const importes: Attempt[] = [];
-  const descuentos: Attempt[] = [];
+  // Sums run on scaled integers at the currency's decimals (an amount with more falls back to Money).
+  const scale = typeof decimals === 'number' ? decimals : 6;
+  const importes = new AmountSum(scale);
+  const descuentos = new AmountSum(scale);
   let anyDescuento = false;
   const traslados = new Map<string, TrasladoAccumulator>();
-  const retenciones = new Map<string, Attempt[]>();
+  const retenciones = new Map<string, AmountSum>();
   // Paths are only built for an amount that is not a decimal: the common case allocates none.
   conceptos.forEach((c, i) => {
-    importes.push(cachedAmount(c.importe) ?? amountAt(c.importe, ['conceptos', i, 'importe']));
+    importes.add(c.importe, () => ['conceptos', i, 'importe']);
     if (c.descuento !== undefined) {
       anyDescuento = true;
-      descuentos.push(cachedAmount(c.descuento) ?? amountAt(c.descuento, ['conceptos', i, 'descuento']));
+      descuentos.add(c.descuento, () => ['conceptos', i, 'descuento']);
     }
     c.impuestos?.traslados?.forEach((t, j) => {
       const tPath = (): IssuePath => ['conceptos', i, 'impuestos', 'traslados', j];
@@ -143,43 +145,37 @@ export function sumConceptos(conceptos: readonly Concepto[], decimals: Decimals)
           impuesto: t.impuesto,
           tipoFactor: t.tipoFactor,
           tasaOCuota: exento || t.tasaOCuota === undefined ? undefined : groupTasa(t.tasaOCuota),
-          bases: [],
-          importes: exento ? undefined : [],
+          bases: new AmountSum(scale),
+          importes: exento ? undefined : new AmountSum(scale),
         };
         traslados.set(key, group);
       }
-      group.bases.push(cachedAmount(t.base) ?? amountAt(t.base, [...tPath(), 'base']));
-      group.importes?.push(
-        t.importe === undefined
-          ? missing([...tPath(), 'importe'])
-          : (cachedAmount(t.importe) ?? amountAt(t.importe, [...tPath(), 'importe'])),
-      );
+      group.bases.add(t.base, () => [...tPath(), 'base']);
+      if (t.importe === undefined) group.importes?.block(missing([...tPath(), 'importe']));
+      else group.importes?.add(t.importe, () => [...tPath(), 'importe']);
     });
     c.impuestos?.retenciones?.forEach((r, j) => {
       let group = retenciones.get(r.impuesto);
       if (group === undefined) {
-        group = [];
+        group = new AmountSum(scale);
         retenciones.set(r.impuesto, group);
       }
-      group.push(
-        cachedAmount(r.importe) ??
-          amountAt(r.importe, ['conceptos', i, 'impuestos', 'retenciones', j, 'importe']),
-      );
+      group.add(r.importe, () => ['conceptos', i, 'impuestos', 'retenciones', j, 'importe']);
     });
   });
   return {
-    subTotal: roundAt(sumAttempts(importes), decimals),
-    descuento: anyDescuento ? roundAt(sumAttempts(descuentos), decimals) : undefined,
+    subTotal: roundAt(importes.value, decimals),
+    descuento: anyDescuento ? roundAt(descuentos.value, decimals) : undefined,
     traslados: [...traslados.values()].map((g) => ({
       impuesto: g.impuesto,
       tipoFactor: g.tipoFactor,
       tasaOCuota: g.tasaOCuota,
-      base: roundAt(sumAttempts(g.bases), decimals),
-      importe: g.importes === undefined ? undefined : roundAt(sumAttempts(g.importes), decimals),
+      base: roundAt(g.bases.value, decimals),
+      importe: g.importes === undefined ? undefined : roundAt(g.importes.value, decimals),
     })),
-    retenciones: [...retenciones.entries()].map(([impuesto, list]) => ({
+    retenciones: [...retenciones.entries()].map(([impuesto, sum]) => ({
       impuesto,
-      importe: roundAt(sumAttempts(list), decimals),
+      importe: roundAt(sum.value, decimals),
     })),
   };
 }
