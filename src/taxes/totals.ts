@@ -7,7 +7,17 @@ import type {
   Concepto,
   ImpuestosLocales,
 } from '../model/comprobante.js';
-import { formatAmount, formatExact, formatTasa, isAmountText, Money } from '../money.js';
+import {
+  formatAmount,
+  formatExact,
+  formatTasa,
+  formatUnits,
+  isAmountText,
+  Money,
+  POWERS_OF_TEN,
+  roundUnits,
+  unitsOf,
+} from '../money.js';
 import {
   AmountSum,
   type Attempt,
@@ -371,6 +381,150 @@ export function computeTotals(
   impuestosLocales?: ImpuestosLocales,
 ): Totals {
   const decimals = currencyDecimals(moneda);
+  return (
+    totalsOnUnits(conceptos, decimals, impuestosLocales) ??
+    totalsOnDecimals(conceptos, decimals, impuestosLocales)
+  );
+}
+
+interface UnitGroup {
+  readonly impuesto: string;
+  readonly tipoFactor: string;
+  readonly tasaOCuota: string | undefined;
+  base: number;
+  importe: number | undefined;
+}
+
+/**
+ * {@link computeTotals} on scaled integers (money.ts), for the common case: every concept amount a
+ * plain decimal with at most the currency's decimals (so each A.5 rounding is the identity), every
+ * implocal line with at most 2, and every sum a safe integer. The same groups, order, rules and
+ * writing as the decimal path; undefined for anything else (a missing amount, more decimals, a
+ * negative Total), which the decimal path then computes or reports. A property test pins both paths
+ * to the same result.
+ */
+export function totalsOnUnits(
+  conceptos: readonly Concepto[],
+  decimals: number,
+  impuestosLocales: ImpuestosLocales | undefined,
+): Totals | undefined {
+  let subTotal = 0;
+  let descuento = 0;
+  let anyDescuento = false;
+  const traslados = new Map<string, UnitGroup>();
+  const retenciones = new Map<string, number>();
+  for (const c of conceptos) {
+    const importe = unitsOf(c.importe, decimals);
+    if (importe === undefined) return undefined;
+    subTotal += importe;
+    if (c.descuento !== undefined) {
+      const d = unitsOf(c.descuento, decimals);
+      if (d === undefined) return undefined;
+      anyDescuento = true;
+      descuento += d;
+    }
+    for (const t of c.impuestos?.traslados ?? []) {
+      const exento = t.tipoFactor === 'Exento';
+      const base = unitsOf(t.base, decimals);
+      const amount = exento || t.importe === undefined ? undefined : unitsOf(t.importe, decimals);
+      if (base === undefined || (!exento && amount === undefined)) return undefined;
+      const key = `${t.impuesto}|${t.tipoFactor}|${exento ? '' : rateKey(t.tasaOCuota)}`;
+      const group = traslados.get(key);
+      if (group === undefined) {
+        traslados.set(key, {
+          impuesto: t.impuesto,
+          tipoFactor: t.tipoFactor,
+          tasaOCuota: exento || t.tasaOCuota === undefined ? undefined : groupTasa(t.tasaOCuota),
+          base,
+          importe: amount,
+        });
+      } else {
+        group.base += base;
+        if (group.importe !== undefined && amount !== undefined) group.importe += amount;
+      }
+    }
+    for (const r of c.impuestos?.retenciones ?? []) {
+      const amount = unitsOf(r.importe, decimals);
+      if (amount === undefined) return undefined;
+      retenciones.set(r.impuesto, (retenciones.get(r.impuesto) ?? 0) + amount);
+    }
+  }
+  const write = (units: number) => formatUnits(units, decimals);
+  let trasladados = 0;
+  let anyTrasladoImporte = false;
+  const trasladoNodes: ComprobanteTraslado[] = [];
+  for (const g of traslados.values()) {
+    const node: ComprobanteTraslado = { base: write(g.base), impuesto: g.impuesto, tipoFactor: g.tipoFactor };
+    if (g.tasaOCuota !== undefined) node.tasaOCuota = g.tasaOCuota;
+    if (g.importe !== undefined) {
+      node.importe = write(g.importe);
+      trasladados += g.importe;
+    }
+    if (g.tipoFactor !== 'Exento') anyTrasladoImporte = true;
+    trasladoNodes.push(node);
+  }
+  let retenidos = 0;
+  const retencionNodes: ComprobanteRetencion[] = [];
+  for (const [impuesto, amount] of retenciones) {
+    retencionNodes.push({ impuesto, importe: write(amount) });
+    retenidos += amount;
+  }
+  // The Total adds the 2-decimal implocal totals: it is summed at the finer of both scales.
+  const scale = Math.max(decimals, IMPLOCAL_DECIMALS);
+  const up = (units: number) => units * (POWERS_OF_TEN[scale - decimals] as number);
+  let total = up(subTotal) - up(descuento) + up(trasladados) - up(retenidos);
+  let localTraslados = 0;
+  let localRetenciones = 0;
+  if (impuestosLocales !== undefined) {
+    for (const line of impuestosLocales.trasladosLocales ?? []) {
+      const amount = line.importe === undefined ? undefined : unitsOf(line.importe, IMPLOCAL_DECIMALS);
+      if (amount === undefined) return undefined;
+      localTraslados += amount;
+    }
+    for (const line of impuestosLocales.retencionesLocales ?? []) {
+      const amount = line.importe === undefined ? undefined : unitsOf(line.importe, IMPLOCAL_DECIMALS);
+      if (amount === undefined) return undefined;
+      localRetenciones += amount;
+    }
+    const toScale = POWERS_OF_TEN[scale - IMPLOCAL_DECIMALS] as number;
+    total += (localTraslados - localRetenciones) * toScale;
+  }
+  // Sums of non-negative amounts only grow: one past 2^53 is caught here, even if it lost exactness.
+  const sums = [subTotal, descuento, trasladados, retenidos, localTraslados, localRetenciones, total];
+  for (const g of traslados.values()) sums.push(g.base, g.importe ?? 0);
+  if (total < 0 || !sums.every(Number.isSafeInteger)) return undefined;
+  const node: ComprobanteImpuestos | undefined =
+    trasladoNodes.length === 0 && retencionNodes.length === 0
+      ? undefined
+      : {
+          ...(retencionNodes.length === 0 ? {} : { totalImpuestosRetenidos: write(retenidos) }),
+          ...(anyTrasladoImporte ? { totalImpuestosTrasladados: write(trasladados) } : {}),
+          ...(retencionNodes.length === 0 ? {} : { retenciones: retencionNodes }),
+          ...(trasladoNodes.length === 0 ? {} : { traslados: trasladoNodes }),
+        };
+  return {
+    subTotal: write(subTotal),
+    ...(anyDescuento ? { descuento: write(descuento) } : {}),
+    total: write(roundUnits(total, scale, decimals)),
+    ...(node === undefined ? {} : { impuestos: node }),
+    ...(impuestosLocales === undefined
+      ? {}
+      : {
+          impuestosLocales: {
+            ...impuestosLocales,
+            totaldeRetenciones: formatUnits(localRetenciones, IMPLOCAL_DECIMALS),
+            totaldeTraslados: formatUnits(localTraslados, IMPLOCAL_DECIMALS),
+          },
+        }),
+  };
+}
+
+/** {@link computeTotals} on decimals: any amounts, and every one that cannot be summed reported. */
+export function totalsOnDecimals(
+  conceptos: readonly Concepto[],
+  decimals: number,
+  impuestosLocales?: ImpuestosLocales,
+): Totals {
   const report = throwOnBlocked;
   const sums = sumConceptos(conceptos, decimals);
   const subTotal = written(sums.subTotal, decimals, ['subTotal'], report) ?? '';
