@@ -230,13 +230,17 @@ function checkVigencia(
   );
 }
 
+const NEGATIVE_ZERO = /^-0+(?:\.0+)?$/;
+
 function checkImporte(check: RowCheck, value: unknown, moneda: string): string | undefined {
   let text: string;
   try {
     if (value === undefined || value === null || (typeof value === 'string' && value.trim() === '')) {
       return check.add('importe', 'SALES_IMPORTE_INVALID', 'importe is empty');
     }
-    text = amountFromJson(typeof value === 'string' ? value.trim() : value);
+    const given = typeof value === 'string' ? value.trim() : value;
+    // A minus zero (`-0`, `-0.00`, as some ERPs write an empty line) is zero, not a negative amount.
+    text = amountFromJson(typeof given === 'string' && NEGATIVE_ZERO.test(given) ? given.slice(1) : given);
   } catch (err) {
     if (isCfdiLayoutError(err, 'AMOUNT_NEGATIVE'))
       return check.add('importe', 'SALES_IMPORTE_NEGATIVE', `importe ${String(value).trim()} is negative`);
