@@ -24,6 +24,8 @@ export const ERROR_CODES = [
   'XML_VERSION_UNSUPPORTED',
   'XML_STRUCTURE_INVALID',
   'XML_RENDER_FAILED',
+  // cadena original, CSD and sello
+  'CADENA_UNSUPPORTED',
   // layouts
   'LAYOUT_DEFINITION_INVALID',
   'LAYOUT_UNKNOWN',

@@ -52,8 +52,8 @@ const parser = new XMLParser({
   transformTagName: (name: string) => (name.startsWith(TAG_MARK) ? name : TAG_MARK + name),
 });
 
-/** An element with its names resolved and its text decoded. */
-interface Node {
+/** An element with its names resolved and its text decoded (what {@link readXmlTree} returns). */
+export interface XmlNode {
   readonly name: string;
   readonly local: string;
   /** Namespace URI, '' for none. */
@@ -61,8 +61,10 @@ interface Node {
   readonly attributes: Record<string, string>;
   /** Namespace URIs of prefixed attributes other than xsi:/xml:, which the model cannot name. */
   readonly attributeNamespaces: ReadonlyMap<string, string> | undefined;
-  readonly children: Array<Node | string>;
+  readonly children: Array<XmlNode | string>;
 }
+
+type Node = XmlNode;
 
 /** One thing wrong with the document's CFDI structure. */
 interface Problem {
@@ -541,6 +543,26 @@ function checkRoot(root: Node): void {
 }
 
 /**
+ * Reads any XML document (text, or bytes in the encoding its BOM or declaration names) into its
+ * root element with every name resolved to its namespace URI, references decoded, attribute values
+ * normalised and text nodes kept as written (whitespace included): the tree an XSLT processor sees,
+ * minus comments and processing instructions, which no CFDI rule reads.
+ *
+ * @throws `XML_DOCTYPE_FORBIDDEN`; `XML_MALFORMED` with line and column when known.
+ */
+export function readXmlTree(xml: string | Uint8Array): XmlNode {
+  let text = typeof xml === 'string' ? xml : decodeBytes(xml);
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  refuseDoctype(text);
+  const illegal = illegalCharOffset(text);
+  if (illegal >= 0) {
+    const where = lineColumn(text, illegal);
+    throw malformed(`${codePointLabel(text, illegal)} is not an XML character`, where);
+  }
+  return rootOf(text);
+}
+
+/**
  * Reads a CFDI 4.0 XML document (text, or bytes in the encoding its BOM or declaration names) into
  * the complete model, resolving names by namespace URI and keeping every value as written.
  *
@@ -554,15 +576,7 @@ function checkRoot(root: Node): void {
  * location holds the first one's XML path in `field` and its model path in `path` when it has one.
  */
 export function parseComprobante(xml: string | Uint8Array): Comprobante {
-  let text = typeof xml === 'string' ? xml : decodeBytes(xml);
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  refuseDoctype(text);
-  const illegal = illegalCharOffset(text);
-  if (illegal >= 0) {
-    const where = lineColumn(text, illegal);
-    throw malformed(`${codePointLabel(text, illegal)} is not an XML character`, where);
-  }
-  const root = rootOf(text);
+  const root = readXmlTree(xml);
   checkRoot(root);
 
   const state: ReadState = { problems: [], schemaLocations: [] };
