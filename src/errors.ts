@@ -26,6 +26,12 @@ export const ERROR_CODES = [
   'XML_RENDER_FAILED',
   // cadena original, CSD and sello
   'CADENA_UNSUPPORTED',
+  'CSD_INVALID',
+  'CSD_PASSWORD_WRONG',
+  'CSD_KEY_MISMATCH',
+  'CSD_NOT_CSD',
+  'CSD_RFC_MISMATCH',
+  'CSD_OUT_OF_VALIDITY',
   // layouts
   'LAYOUT_DEFINITION_INVALID',
   'LAYOUT_UNKNOWN',

@@ -192,6 +192,18 @@ export {
   type SandboxOptions,
   startSandbox,
 } from './sandbox/index.js';
+// sealing
+export {
+  type Csd,
+  type CsdFiles,
+  cadenaOriginal,
+  cadenaOriginalTfd,
+  checkCsdFor,
+  loadCsd,
+  renderSealed,
+  sealComprobante,
+  verifySello,
+} from './sealing/index.js';
 // senders: one HTTP core, thin providers
 export {
   cancelar,
@@ -255,5 +267,5 @@ export {
 } from './taxes/windows.js';
 export { type ImporteConLetraOptions, importeConLetra, numeroALetras } from './text/importe-con-letra.js';
 // xml
-export { parseComprobante } from './xml/parse.js';
+export { parseComprobante, readXmlTree, type XmlNode } from './xml/parse.js';
 export { type RenderComprobanteOptions, renderComprobante } from './xml/render.js';
