@@ -15,7 +15,18 @@ function tsFiles(dir: string): string[] {
   return out;
 }
 
-const PURE_STAGES = ['model', 'taxes', 'rules', 'layouts', 'xml', 'catalogs', 'rfc', 'text', 'documents', 'sealing'];
+const PURE_STAGES = [
+  'model',
+  'taxes',
+  'rules',
+  'layouts',
+  'xml',
+  'catalogs',
+  'rfc',
+  'text',
+  'documents',
+  'sealing',
+];
 
 describe('architecture', () => {
   const FOUNDATION = ['errors.ts', 'issues.ts', 'money.ts'];
