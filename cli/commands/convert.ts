@@ -12,7 +12,9 @@ import type { Issue } from '../../src/issues.js';
 import type { LayoutDefinition } from '../../src/layouts/index.js';
 import { parseJsonText } from '../../src/model/json.js';
 import { validateComprobante } from '../../src/rules/index.js';
+import { sealComprobante } from '../../src/sealing/seal.js';
 import { type CommandResult, type GlobalArgs, runCommand, usage } from '../command.js';
+import { type CsdArgs, csdFromArgs, csdOptions } from '../csd-option.js';
 import { readInput, writeOutput } from '../io.js';
 import { resolveLayout } from '../layout-option.js';
 
@@ -20,7 +22,7 @@ import { resolveLayout } from '../layout-option.js';
 type ConvertFormat = DocumentFormat | 'records';
 const CONVERT_FORMATS: readonly ConvertFormat[] = [...DOCUMENT_FORMATS, 'records'];
 
-interface ConvertArgs extends GlobalArgs {
+interface ConvertArgs extends GlobalArgs, CsdArgs {
   input: string;
   from: ConvertFormat | undefined;
   to: ConvertFormat;
@@ -35,7 +37,7 @@ export const convertCommand = {
   describe:
     'Convert a comprobante between CFDI XML, the JSON model and a layout. Carries documents as they are, even when they break SAT rules (validate reports those); refuses only what the target cannot represent.',
   builder: (y: Argv<GlobalArgs>) =>
-    y
+    csdOptions(y, 'to seal the XML as it is written (--to xml)')
       .positional('input', { type: 'string', demandOption: true, describe: 'Input file, or - for stdin' })
       .option('from', {
         choices: CONVERT_FORMATS,
@@ -117,7 +119,10 @@ export const convertCommand = {
       if (read.comprobante === undefined)
         return { ok: false, issues: read.issues, outputs: { from: read.format } };
       const to: DocumentFormat = args.to === 'records' ? 'layout' : args.to;
-      let written = writeDocument(read.comprobante, to, { layout, variant: args.variant });
+      const csd = await csdFromArgs(args);
+      if (csd !== undefined && to !== 'xml') throw usage('--cer/--key seal XML: use them with --to xml');
+      const document = csd === undefined ? read.comprobante : sealComprobante(read.comprobante, csd);
+      let written = writeDocument(document, to, { layout, variant: args.variant });
       if (args.to === 'records' && written.text !== undefined) {
         const records = layoutToRecordsJson(layout as LayoutDefinition, written.text, {
           variant: args.variant,

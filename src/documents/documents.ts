@@ -12,6 +12,7 @@ import type { Comprobante } from '../model/comprobante.js';
 import { parseJsonExact, readComprobanteJson } from '../model/json.js';
 import { inSchemaOrder } from '../model/order.js';
 import { validateComprobante } from '../rules/index.js';
+import { verifySello } from '../sealing/seal.js';
 import { completeComprobante } from '../taxes/complete.js';
 import { parseComprobante } from '../xml/parse.js';
 import { renderComprobante } from '../xml/render.js';
@@ -215,5 +216,11 @@ export function validateDocument(
   }
   const read = readDocument(input, { ...options, from: format });
   if (read.comprobante === undefined) return { format, issues: read.issues };
-  return { format, issues: [...read.issues, ...validateComprobante(read.comprobante)] };
+  const issues = [...read.issues, ...validateComprobante(read.comprobante)];
+  // A sealed XML document's Sello and NoCertificado are checked against its own Certificado
+  // (CFDI40102, CFDI40106); only XML has the exact bytes the cadena original is computed from.
+  const { sello, certificado } = read.comprobante;
+  if (format === 'xml' && ((sello ?? '') !== '' || (certificado ?? '') !== ''))
+    issues.push(...verifySello(input));
+  return { format, issues };
 }

@@ -1,6 +1,6 @@
 import { sign, verify, X509Certificate } from 'node:crypto';
-import { CfdiLayoutError } from '../errors.js';
-import { error, type Issue } from '../issues.js';
+import { CfdiLayoutError, isCfdiLayoutError } from '../errors.js';
+import { error, type Issue, warning } from '../issues.js';
 import type { Comprobante } from '../model/comprobante.js';
 import { readXmlTree, type XmlNode } from '../xml/parse.js';
 import { renderComprobante } from '../xml/render.js';
@@ -109,10 +109,17 @@ export function verifySello(xml: string | Uint8Array | XmlNode): Issue[] {
       ),
     );
   }
+  let cadena: string;
+  try {
+    cadena = cadenaOriginal(root);
+  } catch (err) {
+    if (!isCfdiLayoutError(err, 'CADENA_UNSUPPORTED')) throw err;
+    issues.push(warning('CADENA_UNSUPPORTED', ['sello'], `the sello cannot be checked: ${err.message}`));
+    return issues;
+  }
   const signature = Buffer.from((sello ?? '').replace(/[ \t\r\n]/g, ''), 'base64');
   const ok =
-    signature.length > 0 &&
-    verify('sha256', Buffer.from(cadenaOriginal(root), 'utf8'), certificate.publicKey, signature);
+    signature.length > 0 && verify('sha256', Buffer.from(cadena, 'utf8'), certificate.publicKey, signature);
   if (!ok) {
     issues.push(
       error(
