@@ -199,9 +199,15 @@ export {
   cadenaOriginal,
   cadenaOriginalTfd,
   checkCsdFor,
+  checkCsdRfc,
+  fechaInstant,
   loadCsd,
+  normalizeSpace,
   renderSealed,
+  type SealedDocument,
   sealComprobante,
+  sealDocument,
+  selloOf,
   verifySello,
 } from './sealing/index.js';
 // senders: one HTTP core, thin providers
@@ -268,4 +274,10 @@ export {
 export { type ImporteConLetraOptions, importeConLetra, numeroALetras } from './text/importe-con-letra.js';
 // xml
 export { parseComprobante, readXmlTree, type XmlNode } from './xml/parse.js';
-export { type RenderComprobanteOptions, renderComprobante } from './xml/render.js';
+export {
+  comprobanteDocument,
+  comprobanteTree,
+  type RenderComprobanteOptions,
+  renderComprobante,
+} from './xml/render.js';
+export type { WrittenNode } from './xml/tree.js';

@@ -106,7 +106,7 @@ type PieceDone = Extract<PieceReply, { kind: 'done' }>;
 
 /**
  * Heap limits of a build worker. Bounded heaps keep the peak RSS flat (a default heap collects
- * lazily and grows to hundreds of MB). Document targets build an XML tree per invoice (xmlbuilder2),
+ * lazily and grows to hundreds of MB). Document targets build an element tree per invoice (comprobanteTree),
  * whose short-lived nodes would otherwise be promoted and collected over and over, so their young
  * generation is larger.
  */

@@ -3,9 +3,26 @@ import { CfdiLayoutError, isCfdiLayoutError } from '../errors.js';
 import { error, type Issue, warning } from '../issues.js';
 import type { Comprobante } from '../model/comprobante.js';
 import { readXmlTree, type XmlNode } from '../xml/parse.js';
-import { renderComprobante } from '../xml/render.js';
+import { comprobanteTree, type renderComprobante } from '../xml/render.js';
+import { serializeXml } from '../xml/serialize.js';
+import type { WrittenNode } from '../xml/tree.js';
 import { cadenaOriginal } from './cadena.js';
 import { type Csd, fechaInstant } from './csd.js';
+
+/**
+ * Checks that a CSD was issued to an RFC: a batch checks its emisor once, before building anything.
+ *
+ * @throws `CSD_RFC_MISMATCH`.
+ */
+export function checkCsdRfc(rfc: string, csd: Csd): void {
+  if (rfc !== csd.rfc) {
+    throw new CfdiLayoutError(
+      'CSD_RFC_MISMATCH',
+      `the CSD ${csd.noCertificado} belongs to RFC ${csd.rfc}, not to the emisor ${rfc}`,
+      { location: { path: ['emisor', 'rfc'] } },
+    );
+  }
+}
 
 /**
  * Checks that a CSD may seal this comprobante: issued to the emisor's RFC and valid at its Fecha
@@ -14,14 +31,7 @@ import { type Csd, fechaInstant } from './csd.js';
  * @throws `CSD_RFC_MISMATCH`; `CSD_OUT_OF_VALIDITY` when Fecha is before notBefore or after notAfter.
  */
 export function checkCsdFor(comprobante: Pick<Comprobante, 'emisor' | 'fecha'>, csd: Csd): void {
-  const rfc = comprobante.emisor.rfc;
-  if (rfc !== csd.rfc) {
-    throw new CfdiLayoutError(
-      'CSD_RFC_MISMATCH',
-      `the CSD ${csd.noCertificado} belongs to RFC ${csd.rfc}, not to the emisor ${rfc}`,
-      { location: { path: ['emisor', 'rfc'] } },
-    );
-  }
+  checkCsdRfc(comprobante.emisor.rfc, csd);
   const at = fechaInstant(comprobante.fecha);
   if (at === undefined) {
     throw new CfdiLayoutError(
@@ -48,6 +58,23 @@ export function selloOf(cadena: string, csd: Csd): string {
 }
 
 /**
+ * The tree of the sealed comprobante, rendered once: Sello is not part of the cadena original
+ * (cadenaoriginal_4_0.xslt reads NoCertificado, not Sello or Certificado), so an empty Sello holds
+ * its place in the attribute order while the cadena is computed from the same tree.
+ */
+function sealedTree(comprobante: Comprobante, csd: Csd): WrittenNode {
+  checkCsdFor(comprobante, csd);
+  const tree = comprobanteTree({
+    ...comprobante,
+    sello: '',
+    noCertificado: csd.noCertificado,
+    certificado: csd.certificado,
+  });
+  tree.attributes['Sello'] = selloOf(cadenaOriginal(tree), csd);
+  return tree;
+}
+
+/**
  * Seals a comprobante with a CSD: NoCertificado and Certificado from the certificate, and Sello
  * over the cadena original of the document as {@link renderComprobante} writes it. Render the
  * result to get the sealed CFDI; any other change to it invalidates the Sello.
@@ -56,15 +83,39 @@ export function selloOf(cadena: string, csd: Csd): string {
  * `CADENA_UNSUPPORTED` for a carried complement SAT's cadena stylesheet does not cover.
  */
 export function sealComprobante(comprobante: Comprobante, csd: Csd): Comprobante {
-  checkCsdFor(comprobante, csd);
-  const { sello: _unsigned, ...rest } = comprobante;
-  const unsigned: Comprobante = { ...rest, noCertificado: csd.noCertificado, certificado: csd.certificado };
-  return { ...unsigned, sello: selloOf(cadenaOriginal(renderComprobante(unsigned)), csd) };
+  return sealedModel(comprobante, csd, sealedTree(comprobante, csd));
 }
 
-/** Renders a comprobante sealed with a CSD: the sealed CFDI's XML text. */
+function sealedModel(comprobante: Comprobante, csd: Csd, tree: WrittenNode): Comprobante {
+  const { sello: _unsigned, ...rest } = comprobante;
+  const sello = tree.attributes['Sello'] as string;
+  return { ...rest, noCertificado: csd.noCertificado, certificado: csd.certificado, sello };
+}
+
+/** A sealed comprobante and its XML text, from one tree (what a batch writes and reports). */
+export interface SealedDocument {
+  readonly comprobante: Comprobante;
+  readonly xml: string;
+}
+
+/**
+ * Seals and renders in one pass: `comprobante` is {@link sealComprobante}'s result and `xml` its
+ * text as {@link renderComprobante} writes it.
+ *
+ * @throws as {@link sealComprobante}.
+ */
+export function sealDocument(
+  comprobante: Comprobante,
+  csd: Csd,
+  options: { pretty?: boolean } = {},
+): SealedDocument {
+  const tree = sealedTree(comprobante, csd);
+  return { comprobante: sealedModel(comprobante, csd, tree), xml: serializeXml(tree, options) };
+}
+
+/** Renders a comprobante sealed with a CSD: the sealed CFDI's XML text ({@link sealDocument}'s `xml`). */
 export function renderSealed(comprobante: Comprobante, csd: Csd, options: { pretty?: boolean } = {}): string {
-  return renderComprobante(sealComprobante(comprobante, csd), options);
+  return serializeXml(sealedTree(comprobante, csd), options);
 }
 
 function certificateOf(base64: string): X509Certificate | undefined {

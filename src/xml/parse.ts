@@ -16,7 +16,10 @@ import {
   XSI_PREFIX,
 } from './namespaces.js';
 import { COMPROBANTE, IMPUESTOS_LOCALES, type NodeDef } from './node-order.js';
+import type { XmlNode } from './tree.js';
 import { codePointLabel, decodeAttribute, decodeText, illegalCharOffset, XmlTextError } from './xml-chars.js';
+
+export type { XmlNode } from './tree.js';
 
 /*
  * Reading is three steps: fast-xml-parser turns the text into an ordered tree (no entity expansion,
@@ -51,18 +54,6 @@ const parser = new XMLParser({
   commentPropName: false,
   transformTagName: (name: string) => (name.startsWith(TAG_MARK) ? name : TAG_MARK + name),
 });
-
-/** An element with its names resolved and its text decoded (what {@link readXmlTree} returns). */
-export interface XmlNode {
-  readonly name: string;
-  readonly local: string;
-  /** Namespace URI, '' for none. */
-  readonly namespace: string;
-  readonly attributes: Record<string, string>;
-  /** Namespace URIs of prefixed attributes other than xsi:/xml:, which the model cannot name. */
-  readonly attributeNamespaces: ReadonlyMap<string, string> | undefined;
-  readonly children: Array<XmlNode | string>;
-}
 
 type Node = XmlNode;
 

@@ -65,6 +65,11 @@ describe.skipIf(!kitAvailable)('sealing with SAT test CSDs', () => {
     fc.assert(
       fc.property(ekuInvoice, (c) => {
         const xml = renderSealed(c, eku);
+        // Written once from one tree, it is the sealed model rendered.
+        expect(xml).toBe(renderComprobante(sealComprobante(c, eku)));
+        expect(renderSealed(c, eku, { pretty: true })).toBe(
+          renderComprobante(sealComprobante(c, eku), { pretty: true }),
+        );
         expect(verifySello(xml)).toEqual([]);
         const xsd = validateXsd(xml, false);
         expect(xsd.ok, xsd.output).toBe(true);
