@@ -18,6 +18,12 @@ const SECTIONS = [
   ['core', 'core.mjs', 'benchDesglose', 'library calls'],
   ['core', 'core.mjs', 'benchXml', 'library calls'],
   ['core', 'core.mjs', 'benchLayouts', 'library calls'],
+  [
+    'core',
+    'seal.mjs',
+    'benchSeal',
+    'library calls, non-repeating amounts; baselines measured in the same run',
+  ],
   ['menu', 'build.mjs', 'benchBuild', MENU],
   ['menu', 'build.mjs', 'benchGlobal', MENU],
   ['menu', 'build.mjs', 'benchZip', MENU],

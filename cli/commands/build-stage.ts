@@ -20,6 +20,7 @@ import {
   type TicketReject,
   ticketFromRecords,
 } from '../../src/sales/index.js';
+import type { Csd } from '../../src/sealing/index.js';
 
 /*
  * The build stage: tickets in, text ready to write out. The same functions run on the main thread
@@ -55,6 +56,8 @@ export interface StageSpec {
   readonly config: SalesConfig;
   readonly layout: LayoutDefinition;
   readonly validation: ValidationLevel;
+  /** xml, zip: the emisor's CSD to seal each document with (it crosses to worker threads as is). */
+  readonly csd?: Csd | undefined;
 }
 
 function produced<T>(item: BuildItem<T>, write: (value: T) => Produced): Produced {
@@ -103,7 +106,7 @@ export async function* produceTickets(
       return;
     case 'xml':
     case 'zip':
-      for await (const item of buildXmlDocuments(tickets, config, { validation }))
+      for await (const item of buildXmlDocuments(tickets, config, { validation, csd: spec.csd }))
         yield produced(item, document);
       return;
   }

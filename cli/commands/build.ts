@@ -34,7 +34,9 @@ import {
   type SalesStats,
   type TicketReject,
 } from '../../src/sales/index.js';
+import { checkCsdRfc } from '../../src/sealing/seal.js';
 import { type CommandResult, type GlobalArgs, runCommand, usage } from '../command.js';
+import { type CsdArgs, csdFromArgs, csdOptions } from '../csd-option.js';
 import { type LineSink, openLines, writeText } from '../io.js';
 import {
   type PoolRun,
@@ -475,7 +477,7 @@ export async function printSummary(
 
 // ------------------------------------------------------------------------------------------- build
 
-interface BuildArgs extends SalesInputArgs {
+interface BuildArgs extends SalesInputArgs, CsdArgs {
   to: BuildTarget;
   out?: string | undefined;
   'max-files'?: number | undefined;
@@ -633,8 +635,15 @@ async function runBuild(args: BuildArgs): Promise<CommandResult> {
   if (!Number.isInteger(maxFiles) || maxFiles < 1) throw usage('--max-files must be a whole number ≥ 1');
   if (!Number.isInteger(maxBytes) || maxBytes < 1) throw usage('--max-bytes must be a whole number ≥ 1');
 
+  const csd = await csdFromArgs(args);
+  if (csd !== undefined) {
+    if (args.to !== 'xml' && args.to !== 'zip')
+      throw usage('--cer/--key seal XML: use them with --to xml or zip');
+    // One emisor for the whole export: a CSD of another RFC fails before anything is built.
+    checkCsdRfc(config.emisor.rfc, csd);
+  }
   const source = await openSales(args, config);
-  const spec: StageSpec = { target: args.to, config, layout, validation: args.validate ?? 'fast' };
+  const spec: StageSpec = { target: args.to, config, layout, validation: args.validate ?? 'fast', csd };
   try {
     return await withOrderFallback(source, (order, onSplit, staged) =>
       buildPass(args, spec, source, { order, onSplit }, staged, { maxFiles, maxBytes }),
@@ -817,7 +826,7 @@ export const buildCommand = {
   describe:
     'Sales export (CSV/JSON/JSONL) → tralix-tickets | tralix-async | orders | layout | xml | zip; bad rows go to --rejects',
   builder: (y: Argv<GlobalArgs>) =>
-    withSalesInputOptions(y)
+    csdOptions(withSalesInputOptions(y), 'to seal each document (xml, zip)')
       .option('to', { choices: BUILD_TARGETS, demandOption: true, describe: 'What to build' })
       .option('out', {
         type: 'string',

@@ -1,6 +1,10 @@
+import { CfdiLayoutError } from '../errors.js';
+import { formatPath } from '../issues.js';
 import type { Comprobante } from '../model/comprobante.js';
 import type { SalesConfig } from '../sales/config.js';
 import type { Ticket } from '../sales/ticket.js';
+import type { Csd } from '../sealing/csd.js';
+import { sealDocument } from '../sealing/seal.js';
 import { renderComprobante } from '../xml/render.js';
 import { type BuildItem, rejectTicket, rejectTicketFor, type TicketSource } from './build-item.js';
 import { ticketComprobante } from './comprobante.js';
@@ -74,26 +78,36 @@ async function* invoices<T>(
   }
 }
 
+/** Options of {@link buildXmlDocuments}. */
+export interface XmlTargetOptions extends TargetOptions {
+  /**
+   * The emisor's CSD: each document is sealed as it is rendered (NoCertificado, Certificado, Sello).
+   * Check it against the config's emisor first (`checkCsdRfc`); a ticket whose Fecha falls outside
+   * the certificate's validity is rejected with `CSD_OUT_OF_VALIDITY`.
+   */
+  readonly csd?: Csd | undefined;
+}
+
 /**
- * Builds one unsigned pre-CFDI 4.0 XML per nominative ticket (rows with receptor columns), each
- * checked against the SAT rules first (see `ValidationLevel`); Serie from the config, Folio the ticket.
+ * Builds one pre-CFDI 4.0 XML per nominative ticket (rows with receptor columns), each checked
+ * against the SAT rules first (see `ValidationLevel`); Serie from the config, Folio the ticket.
+ * Unsigned, or sealed with `options.csd`.
  */
 export function buildXmlDocuments(
   items: TicketSource,
   config: SalesConfig,
-  options: TargetOptions = {},
+  options: XmlTargetOptions = {},
 ): AsyncGenerator<BuildItem<InvoiceDocument>> {
-  return invoices(items, config, options, (ticket, comprobante): BuildItem<InvoiceDocument> => {
+  const csd = options.csd;
+  return invoices(items, config, options, (ticket, unsigned): BuildItem<InvoiceDocument> => {
+    let comprobante = unsigned;
     let text: string;
     try {
-      text = renderComprobante(comprobante);
+      if (csd === undefined) text = renderComprobante(unsigned);
+      else ({ comprobante, xml: text } = sealDocument(unsigned, csd));
     } catch (err) {
-      return rejectTicketFor(
-        ticket,
-        '',
-        'XML_RENDER_FAILED',
-        err instanceof Error ? err.message : String(err),
-      );
+      if (!(err instanceof CfdiLayoutError)) throw err;
+      return rejectTicketFor(ticket, formatPath(err.location?.path ?? []), err.code, err.message);
     }
     return {
       kind: 'output',

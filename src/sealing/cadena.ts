@@ -31,7 +31,8 @@ type SheetName = keyof typeof STYLESHEETS;
 
 interface Sheet {
   readonly root: readonly CadenaStep[];
-  readonly templates: ReadonlyMap<string, readonly CadenaStep[]>;
+  /** Namespace URI → local name → template: looked up per element without building a key. */
+  readonly templates: ReadonlyMap<string, ReadonlyMap<string, readonly CadenaStep[]>>;
   /** Namespace indexes some template of the stylesheet matches. */
   readonly covered: ReadonlySet<number>;
 }
@@ -44,11 +45,19 @@ function sheetOf(name: SheetName): Sheet {
   let sheet = sheets.get(name);
   if (sheet === undefined) {
     const { root, templates } = STYLESHEETS[name];
-    const map = new Map<string, readonly CadenaStep[]>();
+    const map = new Map<string, Map<string, readonly CadenaStep[]>>();
     const covered = new Set<number>();
     for (const key of templates) {
-      map.set(key, TEMPLATES[key] as readonly CadenaStep[]);
-      covered.add(Number(key.slice(0, key.indexOf(':'))));
+      const colon = key.indexOf(':');
+      const index = Number(key.slice(0, colon));
+      const uri = NAMESPACES[index] as string;
+      let byLocal = map.get(uri);
+      if (byLocal === undefined) {
+        byLocal = new Map();
+        map.set(uri, byLocal);
+      }
+      byLocal.set(key.slice(colon + 1), TEMPLATES[key] as readonly CadenaStep[]);
+      covered.add(index);
     }
     sheet = { root, templates: map, covered };
     sheets.set(name, sheet);
@@ -59,8 +68,11 @@ function sheetOf(name: SheetName): Sheet {
 /** One location step: `.`, a child element test (`N:Local` or `*`), or a descendant one. */
 interface PathStep {
   readonly descendant: boolean;
-  /** `N:Local`, `*`, or `.` */
-  readonly test: string;
+  /** `*`: any element. */
+  readonly any: boolean;
+  /** A name test's namespace URI and local name (`N:Local`, N an index into NAMESPACES). */
+  readonly namespace: string;
+  readonly local: string;
 }
 
 interface CompiledPath {
@@ -71,6 +83,14 @@ interface CompiledPath {
 }
 
 const paths = new Map<string, CompiledPath>();
+
+function compileStep(descendant: boolean, test: string): PathStep {
+  if (test === '*') return { descendant, any: true, namespace: '', local: '' };
+  const colon = test.indexOf(':');
+  const namespace = NAMESPACES[Number(test.slice(0, colon))];
+  if (namespace === undefined) throw new Error(`cadena program: unknown namespace in ${test}`);
+  return { descendant, any: false, namespace, local: test.slice(colon + 1) };
+}
 
 function compilePath(text: string): CompiledPath {
   let compiled = paths.get(text);
@@ -86,8 +106,9 @@ function compilePath(text: string): CompiledPath {
       descendant = true;
       continue;
     }
+    // `.` selects the context itself, so it adds no step (`.//x` is the context's descendants x).
     if (part.startsWith('@')) attribute = part.slice(1);
-    else if (part !== '.' || descendant) steps.push({ descendant, test: part });
+    else if (part !== '.') steps.push(compileStep(descendant, part));
     descendant = false;
   }
   compiled = { absolute, steps, attribute };
@@ -95,20 +116,15 @@ function compilePath(text: string): CompiledPath {
   return compiled;
 }
 
-function keyOf(node: XmlNode): string | undefined {
-  const index = NAMESPACE_INDEX.get(node.namespace);
-  return index === undefined ? undefined : `${index}:${node.local}`;
+function matches(node: XmlNode, step: PathStep): boolean {
+  return step.any || (node.local === step.local && node.namespace === step.namespace);
 }
 
-function matches(node: XmlNode, test: string): boolean {
-  return test === '*' || keyOf(node) === test;
-}
-
-function collectDescendants(node: XmlNode, test: string, out: XmlNode[]): void {
+function collectDescendants(node: XmlNode, step: PathStep, out: XmlNode[]): void {
   for (const child of node.children) {
     if (typeof child === 'string') continue;
-    if (matches(child, test)) out.push(child);
-    collectDescendants(child, test, out);
+    if (matches(child, step)) out.push(child);
+    collectDescendants(child, step, out);
   }
 }
 
@@ -120,17 +136,16 @@ function selectNodes(path: CompiledPath, context: XmlNode, document: XmlNode): X
   if (path.absolute) {
     const first = steps[0];
     if (first === undefined) return [];
-    current = matches(document, first.test) ? [document] : [];
+    current = matches(document, first) ? [document] : [];
     steps = steps.slice(1);
   }
   for (const step of steps) {
     const next: XmlNode[] = [];
     for (const node of current) {
-      if (step.test === '.') next.push(node);
-      else if (step.descendant) collectDescendants(node, step.test, next);
+      if (step.descendant) collectDescendants(node, step, next);
       else
         for (const child of node.children)
-          if (typeof child !== 'string' && matches(child, step.test)) next.push(child);
+          if (typeof child !== 'string' && matches(child, step)) next.push(child);
     }
     current = next;
   }
@@ -147,6 +162,11 @@ function stringValue(node: XmlNode): string {
 /** The string values a path selects: attribute values, or elements' string values. */
 function selectValues(text: string, context: XmlNode, document: XmlNode): string[] {
   const path = compilePath(text);
+  // `./@Attr`, most of every stylesheet: the context's own attribute.
+  if (path.steps.length === 0 && !path.absolute && path.attribute !== undefined) {
+    const value = context.attributes[path.attribute];
+    return value === undefined ? [] : [value];
+  }
   const nodes = selectNodes(path, context, document);
   const attribute = path.attribute;
   if (attribute === undefined) return nodes.map(stringValue);
@@ -158,8 +178,12 @@ function selectValues(text: string, context: XmlNode, document: XmlNode): string
   return values;
 }
 
+/** A tab, CR or LF, two spaces in a row, or a space at either end. */
+const NEEDS_NORMALIZING = /[\t\r\n]| {2}|^ | $/;
+
 /** XPath 1.0 normalize-space: strip and collapse runs of space, tab, CR and LF. */
 export function normalizeSpace(value: string): string {
+  if (!NEEDS_NORMALIZING.test(value)) return value;
   return value.replace(/[ \t\r\n]+/g, ' ').replace(/^ | $/g, '');
 }
 
@@ -206,8 +230,7 @@ class Run {
 
   apply(node: XmlNode): void {
     this.trail.push(node);
-    const key = keyOf(node);
-    const template = key === undefined ? undefined : this.sheet.templates.get(key);
+    const template = this.sheet.templates.get(node.namespace)?.get(node.local);
     if (template !== undefined) this.steps(template, node);
     else this.builtIn(node);
     this.trail.pop();

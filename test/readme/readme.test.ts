@@ -58,9 +58,14 @@ describe('README', () => {
   // A trailing `# exit N` says what a command should exit with (a sample with broken rows exits 1).
   it.each(shellCommands.map((c) => [c.line, c.text] as const))('line %i: %s', (_line, command) => {
     const expected = Number(/#\s*exit (\d)\b/.exec(command)?.[1] ?? 0);
-    const run = spawnSync('sh', ['-c', command], {
+    // bash, for the process substitution of the sello check; KIT as the README says.
+    const run = spawnSync('bash', ['-c', command], {
       cwd: work,
-      env: { ...process.env, PATH: `${join(work, 'bin')}:${process.env.PATH ?? ''}` },
+      env: {
+        ...process.env,
+        PATH: `${join(work, 'bin')}:${process.env.PATH ?? ''}`,
+        KIT: resolve(ROOT, '../shared/kit'),
+      },
       encoding: 'utf8',
     });
     expect(run.stderr.includes('    at '), `no stack trace: ${run.stderr}`).toBe(false);
