@@ -196,7 +196,7 @@ function checkMontoCovers(
   ctx: Context,
 ): void {
   const mixed = doctos.some((d) => d.monedaDR !== facts.monedaP);
-  const sameAsPago = doctos.some((d) => d.monedaDR === facts.monedaP);
+  const sameAsPago = doctos.length > 1 && doctos.some((d) => d.monedaDR === facts.monedaP);
   let lower = ZERO;
   for (const d of doctos) {
     if (d.monedaDR === facts.monedaP) lower = lower.plus(d.impPagado);
