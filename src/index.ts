@@ -151,6 +151,15 @@ export {
   type TrasladoLocal,
 } from './model/comprobante.js';
 export { parseJsonText, readComprobanteJson } from './model/json.js';
+export {
+  type DoctoRelacionado,
+  type ImpuestosDR,
+  type ImpuestosP,
+  type Pago,
+  type Pagos,
+  PagosSchema,
+  type Totales,
+} from './model/pagos.js';
 /** An XML element carried verbatim (unknown complements, Addenda, TimbreFiscalDigital). */
 export type { XmlElement } from './model/xml-element.js';
 // taxes
@@ -163,9 +172,33 @@ export {
   rateFromPercent,
   roundTo,
 } from './money.js';
+// Pagos 2.0: the complement computed from the facts of each payment, and its REP comprobante
+export {
+  type ComputePagosOptions,
+  type ComputePagosResult,
+  computeImpuestosP,
+  computePagos,
+  computePagosOrThrow,
+  computeTotales,
+  type DoctoRelacionadoFacts,
+  DoctoRelacionadoFactsSchema,
+  type ImpuestoFact,
+  type PagoFacts,
+  PagoFactsSchema,
+  type PagosFacts,
+  PagosFactsSchema,
+  type RepHeader,
+  repComprobante,
+} from './pagos/index.js';
 export { checkRfc, personaOf, RFCS_GENERICOS, type RfcCheck, rfcCheckDigit } from './rfc/rfc.js';
 // rules
-export { RULE_CODES, type RuleDescription, validateComprobante } from './rules/index.js';
+export {
+  checkPagos,
+  PAGOS_RULE_CODES,
+  RULE_CODES,
+  type RuleDescription,
+  validateComprobante,
+} from './rules/index.js';
 // sales exports: config, readers, grouping, rejects
 export {
   groupByTicket,

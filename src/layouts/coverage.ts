@@ -1,5 +1,6 @@
 import type { IssuePath } from '../issues.js';
 import type { XmlElement } from '../model/xml-element.js';
+import { TYPED_COMPLEMENTS } from '../xml/node-order.js';
 import type { CompiledLayout, CompiledRecord } from './compile.js';
 import { LAYOUT_ISSUE_CODES, type LayoutIssue, modelIssue } from './layout-issues.js';
 import type { ModelObject, PathSegment } from './model-path.js';
@@ -106,6 +107,13 @@ function describeContent(value: unknown): string {
   return ` (${names.join(', ')})`;
 }
 
+/** A typed complement's path (`complemento.0.pagos`), named as in the XML: ` (pago20:Pagos (URI))`. */
+function describeTypedComplement(path: IssuePath): string {
+  if (path[0] !== 'complemento' || path.length !== 3) return '';
+  const element = TYPED_COMPLEMENTS.find((t) => t.field === path[2])?.node;
+  return element === undefined ? '' : ` (${element.qualifiedName} (${element.namespace}))`;
+}
+
 /**
  * Reports every value of `comprobante` the layout does not carry: declared omissions as warnings
  * (or not at all when the definition says `report: none`), everything else as
@@ -193,7 +201,7 @@ function reportUncovered(
 
 function unsupported(layout: CompiledLayout, value: unknown, path: IssuePath): LayoutIssue {
   const shown = path.join('.');
-  const what = describeContent(value);
+  const what = describeContent(value) || describeTypedComplement(path);
   const kind = path[0] === 'complemento' ? 'complement' : path[0] === 'addenda' ? 'addenda' : 'content';
   return modelIssue(
     LAYOUT_ISSUE_CODES.unsupportedContent,

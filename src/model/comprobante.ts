@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { amountFromJson } from '../money.js';
+import { PagosSchema } from './pagos.js';
 import { XmlElementSchema } from './xml-element.js';
 
 /*
@@ -177,9 +178,13 @@ export const ImpuestosLocalesSchema = z.strictObject({
   trasladosLocales: z.array(TrasladoLocalSchema).min(1).optional(),
 });
 
-/** One child of cfdi:Complemento: the implocal complement, typed, or any other element verbatim. */
+/**
+ * One child of cfdi:Complemento: a typed complement (implocal, Pagos 2.0) or any other element
+ * verbatim.
+ */
 export const ComplementoItemSchema = z.union([
   z.strictObject({ impuestosLocales: ImpuestosLocalesSchema }),
+  z.strictObject({ pagos: PagosSchema }),
   z.strictObject({ xml: XmlElementSchema }),
 ]);
 
@@ -267,6 +272,7 @@ export const ImpuestosLocalesInputSchema = ImpuestosLocalesSchema.extend({
 /** One cfdi:Complemento child on input. */
 export const ComplementoItemInputSchema = z.union([
   z.strictObject({ impuestosLocales: ImpuestosLocalesInputSchema }),
+  z.strictObject({ pagos: PagosSchema }),
   z.strictObject({ xml: XmlElementSchema }),
 ]);
 

@@ -1,5 +1,5 @@
+import type { ImpuestosP, Pago, Totales } from '../model/pagos.js';
 import { ceilTo, decimalsOf, isAmountText, Money, truncTo } from '../money.js';
-import type { ImpuestosP, Pago, Totales } from './model.js';
 
 /*
  * The Pagos 2.0 sums that both the computation (./compute.ts) and the checks (./rules.ts) need, so

@@ -1,6 +1,18 @@
 import { isTasaOCuotaAllowed, monedaDecimals } from '../catalogs/index.js';
 import { CfdiLayoutError } from '../errors.js';
 import { error, formatPath, type Issue, type IssuePath } from '../issues.js';
+import type {
+  DoctoRelacionado,
+  ImpuestosDR,
+  ImpuestosP,
+  Pago,
+  Pagos,
+  RetencionDR,
+  RetencionP,
+  Totales,
+  TrasladoDR,
+  TrasladoP,
+} from '../model/pagos.js';
 import { decimalsOf, formatAmount, formatExact, isAmountText, Money } from '../money.js';
 import {
   EXENTO,
@@ -13,18 +25,6 @@ import {
   trasladoKey,
 } from './arithmetic.js';
 import type { DoctoRelacionadoFacts, ImpuestoFact, PagoFacts, PagosFacts } from './facts.js';
-import type {
-  DoctoRelacionado,
-  ImpuestosDR,
-  ImpuestosP,
-  Pago,
-  Pagos,
-  RetencionDR,
-  RetencionP,
-  Totales,
-  TrasladoDR,
-  TrasladoP,
-} from './model.js';
 
 /*
  * Pagos 2.0 from the facts a user knows (./facts.ts). Every amount is a decimal.js value in the money

@@ -1,22 +1,3 @@
-export { impPagadoLimits, TOTAL_LINES, type TotalLine, totalesSums } from './arithmetic.js';
-export {
-  type ComputePagosOptions,
-  type ComputePagosResult,
-  computeImpuestosP,
-  computePagos,
-  computePagosOrThrow,
-  computeTotales,
-} from './compute.js';
-export {
-  type DoctoRelacionadoFacts,
-  DoctoRelacionadoFactsSchema,
-  type ImpuestoFact,
-  ImpuestoFactSchema,
-  type PagoFacts,
-  PagoFactsSchema,
-  type PagosFacts,
-  PagosFactsSchema,
-} from './facts.js';
 export {
   type DoctoRelacionado,
   DoctoRelacionadoSchema,
@@ -38,5 +19,24 @@ export {
   TrasladoDRSchema,
   type TrasladoP,
   TrasladoPSchema,
-} from './model.js';
-export { checkPagos, PAGOS_RULE_CODES } from './rules.js';
+} from '../model/pagos.js';
+export { impPagadoLimits, TOTAL_LINES, type TotalLine, totalesSums } from './arithmetic.js';
+export {
+  type ComputePagosOptions,
+  type ComputePagosResult,
+  computeImpuestosP,
+  computePagos,
+  computePagosOrThrow,
+  computeTotales,
+} from './compute.js';
+export {
+  type DoctoRelacionadoFacts,
+  DoctoRelacionadoFactsSchema,
+  type ImpuestoFact,
+  ImpuestoFactSchema,
+  type PagoFacts,
+  PagoFactsSchema,
+  type PagosFacts,
+  PagosFactsSchema,
+} from './facts.js';
+export { type RepHeader, repComprobante } from './rep.js';

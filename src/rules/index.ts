@@ -9,6 +9,7 @@ import { checkCatalogs, checkShape, FACET_RULE_CODES } from './facets.js';
 import { checkImpuestosLocales } from './implocal.js';
 import { checkImpuestos } from './impuestos.js';
 import { checkInformacionGlobal, INFORMACION_GLOBAL_RULE_CODES } from './informacion-global.js';
+import { checkComplementoPagos, PAGOS_RULE_CODES } from './pagos.js';
 
 /*
  * Rules out of scope: they need data only SAT or a PAC holds, so no offline validator can decide them.
@@ -39,8 +40,8 @@ import { checkInformacionGlobal, INFORMACION_GLOBAL_RULE_CODES } from './informa
 
 /** SAT codes first, in number order, then the library's own codes alphabetically. */
 function byCode(a: RuleDescription, b: RuleDescription): number {
-  const satA = a.code.startsWith('CFDI');
-  const satB = b.code.startsWith('CFDI');
+  const satA = a.code.startsWith('CFDI') || a.code.startsWith('CRP');
+  const satB = b.code.startsWith('CFDI') || b.code.startsWith('CRP');
   if (satA !== satB) return satA ? -1 : 1;
   return a.code < b.code ? -1 : a.code > b.code ? 1 : 0;
 }
@@ -53,6 +54,7 @@ export const RULE_CODES: readonly RuleDescription[] = Object.freeze(
     ...INFORMACION_GLOBAL_RULE_CODES,
     ...EMISOR_RECEPTOR_RULE_CODES,
     ...CONCEPT_RULE_CODES,
+    ...PAGOS_RULE_CODES,
   ].sort(byCode),
 );
 
@@ -73,6 +75,7 @@ const LAYERS: readonly (readonly Check[])[] = [
     checkConceptos,
     checkImpuestos,
     checkImpuestosLocales,
+    checkComplementoPagos,
   ],
 ];
 
@@ -123,7 +126,8 @@ function compareRanks(a: readonly number[], b: readonly number[]): number {
 
 /**
  * Validates a comprobante: XSD facets, SAT catalogs and the SAT rules (CFDI40101–CFDI40221 as far as
- * they can be decided offline, implocal included), returning every issue once, in document order.
+ * they can be decided offline, implocal included, and the Pagos 2.0 CRP202xx rules of every REP
+ * complement), returning every issue once, in document order.
  */
 export function validateComprobante(c: Comprobante): Issue[] {
   const ctx = makeContext(c);
@@ -153,3 +157,4 @@ export { checkCatalogs, checkFacets, checkShape, FACET_TABLE } from './facets.js
 export { checkImpuestosLocales } from './implocal.js';
 export { checkImpuestos } from './impuestos.js';
 export { checkInformacionGlobal } from './informacion-global.js';
+export { checkComplementoPagos, checkPagos, PAGOS_RULE_CODES } from './pagos.js';

@@ -25,6 +25,15 @@ export const CFDI_SCHEMA_LOCATION = `${CFDI_NAMESPACE} http://www.sat.gob.mx/sit
 /** The `xsi:schemaLocation` pair of Impuestos Locales 1.0, as SAT publishes it. */
 export const IMPLOCAL_SCHEMA_LOCATION = `${IMPLOCAL_NAMESPACE} http://www.sat.gob.mx/sitio_internet/cfd/implocal/implocal.xsd`;
 
+/** Namespace URI of the Complemento para recepción de Pagos 2.0. */
+export const PAGOS20_NAMESPACE = 'http://www.sat.gob.mx/Pagos20';
+
+/** The `xsi:schemaLocation` pair of Pagos 2.0, as SAT publishes it. */
+export const PAGOS20_SCHEMA_LOCATION = `${PAGOS20_NAMESPACE} http://www.sat.gob.mx/sitio_internet/cfd/Pagos/Pagos20.xsd`;
+
+/** Prefix the renderer binds to {@link PAGOS20_NAMESPACE}, as SAT's samples write it. */
+export const PAGOS20_PREFIX = 'pago20';
+
 /** Prefix the renderer binds to {@link CFDI_NAMESPACE}. */
 export const CFDI_PREFIX = 'cfdi';
 

@@ -1,4 +1,16 @@
-import { CFDI_NAMESPACE, CFDI_PREFIX, IMPLOCAL_NAMESPACE, IMPLOCAL_PREFIX } from './namespaces.js';
+import type { z } from 'zod';
+import { ImpuestosLocalesSchema } from '../model/comprobante.js';
+import { PagosSchema } from '../model/pagos.js';
+import {
+  CFDI_NAMESPACE,
+  CFDI_PREFIX,
+  IMPLOCAL_NAMESPACE,
+  IMPLOCAL_PREFIX,
+  IMPLOCAL_SCHEMA_LOCATION,
+  PAGOS20_NAMESPACE,
+  PAGOS20_PREFIX,
+  PAGOS20_SCHEMA_LOCATION,
+} from './namespaces.js';
 
 /*
  * The CFDI 4.0 tree as data, taken from SAT's cfdv40.xsd and implocal.xsd: attributes in the order
@@ -30,6 +42,8 @@ export type ChildDef =
 export interface NodeDef {
   readonly name: string;
   readonly namespace: string;
+  /** The prefix the renderer writes the node and its containers with. */
+  readonly prefix: string;
   /** `prefix:name`, precomputed because the renderer writes it for every element. */
   readonly qualifiedName: string;
   readonly attributes: readonly AttributeDef[];
@@ -56,6 +70,7 @@ function node(
   return {
     name,
     namespace,
+    prefix,
     qualifiedName: `${prefix}:${name}`,
     attributes: attrs,
     children,
@@ -69,6 +84,9 @@ const cfdi = (name: string, attributes: readonly string[], children: readonly Ch
 
 const implocal = (name: string, attributes: readonly string[], children: readonly ChildDef[] = []): NodeDef =>
   node(IMPLOCAL_NAMESPACE, IMPLOCAL_PREFIX, name, attributes, children);
+
+const pago20 = (name: string, attributes: readonly string[], children: readonly ChildDef[] = []): NodeDef =>
+  node(PAGOS20_NAMESPACE, PAGOS20_PREFIX, name, attributes, children);
 
 const one = (node: NodeDef): ChildDef => ({ kind: 'one', field: fieldOf(node.name), node });
 const many = (node: NodeDef): ChildDef => ({ kind: 'many', field: fieldOf(node.name), node });
@@ -169,6 +187,131 @@ export const IMPUESTOS_LOCALES = implocal(
     many(implocal('TrasladosLocales', ['ImpLocTrasladado', 'TasadeTraslado', 'Importe'])),
   ],
 );
+
+const TAX_DR = ['BaseDR', 'ImpuestoDR', 'TipoFactorDR', 'TasaOCuotaDR', 'ImporteDR'];
+
+/** pago20:Pagos 2.0 (Pagos20.xsd): Totales, then each Pago with its DoctoRelacionado and ImpuestosP. */
+export const PAGOS = pago20(
+  'Pagos',
+  ['Version'],
+  [
+    one(
+      pago20('Totales', [
+        'TotalRetencionesIVA',
+        'TotalRetencionesISR',
+        'TotalRetencionesIEPS',
+        'TotalTrasladosBaseIVA16',
+        'TotalTrasladosImpuestoIVA16',
+        'TotalTrasladosBaseIVA8',
+        'TotalTrasladosImpuestoIVA8',
+        'TotalTrasladosBaseIVA0',
+        'TotalTrasladosImpuestoIVA0',
+        'TotalTrasladosBaseIVAExento',
+        'MontoTotalPagos',
+      ]),
+    ),
+    many(
+      pago20(
+        'Pago',
+        [
+          'FechaPago',
+          'FormaDePagoP',
+          'MonedaP',
+          'TipoCambioP',
+          'Monto',
+          'NumOperacion',
+          'RfcEmisorCtaOrd',
+          'NomBancoOrdExt',
+          'CtaOrdenante',
+          'RfcEmisorCtaBen',
+          'CtaBeneficiario',
+          'TipoCadPago',
+          'CertPago',
+          'CadPago',
+          'SelloPago',
+        ],
+        [
+          many(
+            pago20(
+              'DoctoRelacionado',
+              [
+                'IdDocumento',
+                'Serie',
+                'Folio',
+                'MonedaDR',
+                'EquivalenciaDR',
+                'NumParcialidad',
+                'ImpSaldoAnt',
+                'ImpPagado',
+                'ImpSaldoInsoluto',
+                'ObjetoImpDR',
+              ],
+              [
+                one(
+                  pago20(
+                    'ImpuestosDR',
+                    [],
+                    [
+                      list('RetencionesDR', pago20('RetencionDR', TAX_DR)),
+                      list('TrasladosDR', pago20('TrasladoDR', TAX_DR)),
+                    ],
+                  ),
+                ),
+              ],
+            ),
+          ),
+          one(
+            pago20(
+              'ImpuestosP',
+              [],
+              [
+                list('RetencionesP', pago20('RetencionP', ['ImpuestoP', 'ImporteP'])),
+                list(
+                  'TrasladosP',
+                  pago20('TrasladoP', ['BaseP', 'ImpuestoP', 'TipoFactorP', 'TasaOCuotaP', 'ImporteP']),
+                ),
+              ],
+            ),
+          ),
+        ],
+      ),
+    ),
+  ],
+);
+
+/**
+ * The complements the model types, each a cfdi:Complemento item `{ [field]: ... }`; every other
+ * complement is carried verbatim as `{ xml }`.
+ */
+export interface TypedComplement {
+  /** The item's key in the model (`impuestosLocales`, `pagos`). */
+  readonly field: string;
+  readonly node: NodeDef;
+  /** The `xsi:schemaLocation` pair the renderer declares when the complement is present. */
+  readonly schemaLocation: string;
+  /** The model's schema of the item's value. */
+  readonly schema: z.ZodType;
+  /** Read an element that does not fit `schema` verbatim, as `{ xml }`, instead of reporting it. */
+  readonly carryWhenInvalid: boolean;
+}
+
+/** Typed complements, in the order their namespaces are declared on the root. */
+export const TYPED_COMPLEMENTS: readonly TypedComplement[] = [
+  {
+    field: 'impuestosLocales',
+    node: IMPUESTOS_LOCALES,
+    schemaLocation: IMPLOCAL_SCHEMA_LOCATION,
+    schema: ImpuestosLocalesSchema,
+    carryWhenInvalid: false,
+  },
+  {
+    field: 'pagos',
+    node: PAGOS,
+    schemaLocation: PAGOS20_SCHEMA_LOCATION,
+    schema: PagosSchema,
+    carryWhenInvalid: true,
+  },
+];
 
 /** cfdi:Comprobante, the root. */
 export const COMPROBANTE = cfdi(

@@ -7,7 +7,6 @@ import {
   CFD2_NAMESPACE,
   CFDI_NAMESPACE,
   CFDI3_NAMESPACE,
-  IMPLOCAL_NAMESPACE,
   schemaLocationNamespace,
   schemaLocationPairs,
   XML_NAMESPACE,
@@ -15,7 +14,7 @@ import {
   XSI_NAMESPACE,
   XSI_PREFIX,
 } from './namespaces.js';
-import { COMPROBANTE, IMPUESTOS_LOCALES, type NodeDef } from './node-order.js';
+import { COMPROBANTE, type NodeDef, TYPED_COMPLEMENTS, type TypedComplement } from './node-order.js';
 import type { XmlNode } from './tree.js';
 import { codePointLabel, decodeAttribute, decodeText, illegalCharOffset, XmlTextError } from './xml-chars.js';
 
@@ -315,7 +314,10 @@ function readNode(def: NodeDef, node: Node, xmlPath: string, state: ReadState): 
     if (def.attributeByXml.has(attribute)) continue;
     const value = node.attributes[attribute] as string;
     // The root's and implocal's schema locations are rebuilt on render from the model's list.
-    if (attribute === `${XSI_PREFIX}:schemaLocation` && (def === COMPROBANTE || def === IMPUESTOS_LOCALES)) {
+    if (
+      attribute === `${XSI_PREFIX}:schemaLocation` &&
+      (def === COMPROBANTE || TYPED_COMPLEMENTS.some((t) => t.node === def))
+    ) {
       state.schemaLocations.push(value);
       continue;
     }
@@ -372,15 +374,39 @@ function readNode(def: NodeDef, node: Node, xmlPath: string, state: ReadState): 
       case 'complemento': {
         noAttributes(child, childPath, state.problems);
         out[childDef.field] = elementsOf(child, childPath, state.problems).map((el, i) =>
-          el.namespace === IMPLOCAL_NAMESPACE && el.local === IMPUESTOS_LOCALES.name
-            ? { impuestosLocales: readNode(IMPUESTOS_LOCALES, el, `${childPath}/${el.local}`, state) }
-            : { xml: toXmlElement(el, `${childPath}/${el.name}[${i + 1}]`, new Map(), state.problems) },
+          readComplementoItem(el, childPath, i, state),
         );
         break;
       }
     }
   }
   return out;
+}
+
+/**
+ * One child of cfdi:Complemento: a typed complement read through its table, or any other element
+ * verbatim. A Pagos 2.0 element that does not fit Pagos20.xsd's shape (an attribute or element the
+ * XSD does not have, a required one missing) is carried verbatim too, so that a defective REP can
+ * still be read, converted and validated; implocal's problems are reported, as for the cfdi nodes.
+ */
+function readComplementoItem(
+  el: Node,
+  childPath: string,
+  index: number,
+  state: ReadState,
+): Record<string, unknown> {
+  const typed = TYPED_COMPLEMENTS.find((t) => el.namespace === t.node.namespace && el.local === t.node.name);
+  if (typed !== undefined) {
+    const own: ReadState = { problems: [], schemaLocations: [] };
+    const value = readNode(typed.node, el, `${childPath}/${el.local}`, own);
+    const fits = own.problems.length === 0 && typed.schema.safeParse(value).success;
+    if (fits || !typed.carryWhenInvalid) {
+      state.problems.push(...own.problems);
+      state.schemaLocations.push(...own.schemaLocations);
+      return { [typed.field]: value };
+    }
+  }
+  return { xml: toXmlElement(el, `${childPath}/${el.name}[${index + 1}]`, new Map(), state.problems) };
 }
 
 /**
@@ -413,9 +439,10 @@ function xmlPathOf(path: ReadonlyArray<PropertyKey>): string {
       if (child.kind === 'list') {
         out += `/${child.node.name}[${index + 1}]`;
         def = child.node;
-      } else if (child.kind === 'complemento' && path[i + 2] === 'impuestosLocales') {
-        out += `/${IMPUESTOS_LOCALES.name}`;
-        def = IMPUESTOS_LOCALES;
+      } else if (child.kind === 'complemento' && typedComplement(path[i + 2]) !== undefined) {
+        const typed = typedComplement(path[i + 2]) as TypedComplement;
+        out += `/${typed.node.name}`;
+        def = typed.node;
         i++;
       } else {
         return `${out}/*[${index + 1}]`;
@@ -468,9 +495,14 @@ function structureError(problems: readonly Problem[]): CfdiLayoutError {
   );
 }
 
-function schemaLocationsToKeep(values: readonly string[], hasImplocal: boolean): string[] {
+function typedComplement(field: PropertyKey | undefined): TypedComplement | undefined {
+  return TYPED_COMPLEMENTS.find((t) => t.field === field);
+}
+
+/** The schema locations the model keeps: those the renderer does not write itself. */
+function schemaLocationsToKeep(values: readonly string[], typed: readonly TypedComplement[]): string[] {
   const seen = new Set([CFDI_NAMESPACE]);
-  if (hasImplocal) seen.add(IMPLOCAL_NAMESPACE);
+  for (const t of typed) seen.add(t.node.namespace);
   const kept: string[] = [];
   for (const pair of values.flatMap(schemaLocationPairs)) {
     const namespace = schemaLocationNamespace(pair);
@@ -574,8 +606,8 @@ export function parseComprobante(xml: string | Uint8Array): Comprobante {
   const path = `/${COMPROBANTE.name}`;
   const model = readNode(COMPROBANTE, root, path, state);
   const complemento = model['complemento'] as Array<Record<string, unknown>> | undefined;
-  const hasImplocal = complemento?.some((item) => 'impuestosLocales' in item) === true;
-  const schemaLocation = schemaLocationsToKeep(state.schemaLocations, hasImplocal);
+  const typed = TYPED_COMPLEMENTS.filter((t) => complemento?.some((item) => t.field in item) === true);
+  const schemaLocation = schemaLocationsToKeep(state.schemaLocations, typed);
   if (schemaLocation.length > 0) model['schemaLocation'] = schemaLocation;
 
   const problems = state.problems;

@@ -1,20 +1,17 @@
 import { create } from 'xmlbuilder2';
 import { CfdiLayoutError } from '../errors.js';
-import type { Comprobante, ImpuestosLocales } from '../model/comprobante.js';
+import type { Comprobante } from '../model/comprobante.js';
 import type { XmlElement } from '../model/xml-element.js';
 import {
   CFDI_NAMESPACE,
   CFDI_PREFIX,
   CFDI_SCHEMA_LOCATION,
-  IMPLOCAL_NAMESPACE,
-  IMPLOCAL_PREFIX,
-  IMPLOCAL_SCHEMA_LOCATION,
   schemaLocationNamespace,
   schemaLocationPairs,
   XSI_NAMESPACE,
   XSI_PREFIX,
 } from './namespaces.js';
-import { COMPROBANTE, IMPUESTOS_LOCALES, type NodeDef } from './node-order.js';
+import { COMPROBANTE, type NodeDef, TYPED_COMPLEMENTS, type TypedComplement } from './node-order.js';
 import { indentation, serializeXml } from './serialize.js';
 import type { WrittenNode } from './tree.js';
 import {
@@ -144,7 +141,8 @@ function buildChildren(element: Building, def: NodeDef, value: Record<string, un
         }
       } else {
         const items = asArray(v);
-        const container = newElement(`${CFDI_PREFIX}:${child.container}`, child.container, CFDI_NAMESPACE);
+        // A container is in its parent's namespace (cfdi:Conceptos, pago20:TrasladosDR).
+        const container = newElement(`${def.prefix}:${child.container}`, child.container, def.namespace);
         element.children.push(container);
         for (let i = 0; i < items.length; i++) {
           try {
@@ -164,12 +162,14 @@ function buildChildren(element: Building, def: NodeDef, value: Record<string, un
 }
 
 function buildComplementoItem(item: unknown, ctx: Context): Building {
-  const entry = (item ?? {}) as { impuestosLocales?: ImpuestosLocales; xml?: XmlElement };
-  if (entry.impuestosLocales !== undefined) {
+  const entry = (item ?? {}) as Record<string, unknown> & { xml?: XmlElement };
+  for (const typed of TYPED_COMPLEMENTS) {
+    const value = entry[typed.field];
+    if (value === undefined) continue;
     try {
-      return buildNode(IMPUESTOS_LOCALES, entry.impuestosLocales, ctx);
+      return buildNode(typed.node, value, ctx);
     } catch (err) {
-      throw at(err, 'impuestosLocales');
+      throw at(err, typed.field);
     }
   }
   if (entry.xml !== undefined) {
@@ -179,7 +179,10 @@ function buildComplementoItem(item: unknown, ctx: Context): Building {
       throw at(err, 'xml');
     }
   }
-  throw fault(undefined, 'a complemento item holds neither impuestosLocales nor xml');
+  throw fault(
+    undefined,
+    `a complemento item holds none of ${[...TYPED_COMPLEMENTS.map((t) => t.field), 'xml'].join(', ')}`,
+  );
 }
 
 function asArray(value: unknown): readonly unknown[] {
@@ -294,16 +297,23 @@ function forEachXml(c: Comprobante, visit: (el: XmlElement) => void): void {
 }
 
 /**
- * Namespace declarations of the root: cfdi, xsi, implocal when present, then every prefix used by a
+ * Namespace declarations of the root: cfdi, xsi, each typed complement present, then every prefix used by a
  * carried element, first use wins (a later element using the same prefix for another namespace
  * declares it on itself). Default namespaces are declared where they are used.
  */
-function rootDeclarations(c: Comprobante, hasImplocal: boolean): Map<string, string> {
+/** The typed complements a comprobante holds, in table order. */
+export function typedComplementsOf(c: Pick<Comprobante, 'complemento'>): TypedComplement[] {
+  const items = c.complemento;
+  if (items === undefined) return [];
+  return TYPED_COMPLEMENTS.filter((t) => items.some((item) => t.field in item));
+}
+
+function rootDeclarations(c: Comprobante, typed: readonly TypedComplement[]): Map<string, string> {
   const scope = new Map<string, string>([
     [CFDI_PREFIX, CFDI_NAMESPACE],
     [XSI_PREFIX, XSI_NAMESPACE],
   ]);
-  if (hasImplocal) scope.set(IMPLOCAL_PREFIX, IMPLOCAL_NAMESPACE);
+  for (const t of typed) scope.set(t.node.prefix, t.node.namespace);
   forEachXml(c, (el) => {
     const prefix = typeof el.name === 'string' ? prefixOf(el.name) : '';
     if (prefix !== '' && prefix !== 'xml' && prefix !== 'xmlns' && el.namespace && !scope.has(prefix)) {
@@ -313,9 +323,9 @@ function rootDeclarations(c: Comprobante, hasImplocal: boolean): Map<string, str
   return scope;
 }
 
-function schemaLocation(c: Comprobante, hasImplocal: boolean): string {
+function schemaLocation(c: Comprobante, typed: readonly TypedComplement[]): string {
   const pairs = [CFDI_SCHEMA_LOCATION];
-  if (hasImplocal) pairs.push(IMPLOCAL_SCHEMA_LOCATION);
+  for (const t of typed) pairs.push(t.schemaLocation);
   if (c.schemaLocation !== undefined) {
     const seen = new Set(pairs.map(schemaLocationNamespace));
     for (const pair of c.schemaLocation.flatMap(schemaLocationPairs)) {
@@ -359,8 +369,8 @@ function renderError(err: unknown): CfdiLayoutError {
  */
 export function comprobanteTree(c: Comprobante): WrittenNode {
   try {
-    const hasImplocal = c.complemento?.some((item) => 'impuestosLocales' in item) === true;
-    const root = rootDeclarations(c, hasImplocal);
+    const typed = typedComplementsOf(c);
+    const root = rootDeclarations(c, typed);
     const element = newElement(COMPROBANTE.qualifiedName, COMPROBANTE.name, COMPROBANTE.namespace);
     const declarations: Array<readonly [string, string]> = [];
     for (const [prefix, namespace] of root) {
@@ -371,7 +381,7 @@ export function comprobanteTree(c: Comprobante): WrittenNode {
     element.declarations = declarations;
     element.attributes[`${XSI_PREFIX}:schemaLocation`] = checked(
       'schemaLocation',
-      schemaLocation(c, hasImplocal),
+      schemaLocation(c, typed),
       'schemaLocation',
     );
     const value = c as unknown as Record<string, unknown>;

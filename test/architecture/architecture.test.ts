@@ -26,6 +26,7 @@ const PURE_STAGES = [
   'text',
   'documents',
   'sealing',
+  'pagos',
 ];
 
 describe('architecture', () => {
@@ -78,6 +79,8 @@ describe('data flows one way', () => {
     taxes: ['rules', 'xml', 'layouts', 'sealing'],
     // The cadena reads the XML the renderer writes; the renderer never needs the cadena.
     xml: ['sealing'],
+    // Pagos 2.0 arithmetic sits with the taxes: the rules, XML and layouts use it, never the reverse.
+    pagos: ['rules', 'xml', 'layouts', 'sealing', 'documents', 'batch'],
   };
   it.each(Object.keys(LOWER))('src/%s imports nothing from the stages above it', (stage) => {
     const path = join(ROOT, 'src', stage);

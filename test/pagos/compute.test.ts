@@ -2,7 +2,6 @@ import { Decimal } from 'decimal.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  checkPagos,
   computePagos,
   computePagosOrThrow,
   type Pagos,
@@ -11,6 +10,7 @@ import {
   PagosSchema,
   TOTAL_LINES,
 } from '../../src/pagos/index.js';
+import { checkPagos } from '../../src/rules/pagos.js';
 import { pagosFacts, withMonto } from './generators.js';
 
 const D = Decimal.clone({ precision: 60, rounding: Decimal.ROUND_HALF_UP });

@@ -1,7 +1,8 @@
 import { basename } from 'node:path';
 import { Decimal } from 'decimal.js';
 import { describe, expect, it } from 'vitest';
-import { checkPagos, computePagos, type Pagos, PagosSchema } from '../../src/pagos/index.js';
+import { computePagos, type Pagos, PagosSchema } from '../../src/pagos/index.js';
+import { checkPagos } from '../../src/rules/pagos.js';
 import { corpusFiles, KIT } from '../helpers/kit.js';
 import { baseDecimalsOf, factsOf, readPagos } from './corpus-read.js';
 

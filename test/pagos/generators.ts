@@ -1,3 +1,4 @@
+import { Decimal } from 'decimal.js';
 import fc from 'fast-check';
 import type { DoctoRelacionadoFacts, ImpuestoFact, PagoFacts, PagosFacts } from '../../src/pagos/index.js';
 
@@ -132,4 +133,9 @@ function addCents(a: string, b: string): string {
   };
   const c = toCents(a) + toCents(b);
   return `${c / 100n}.${String(c % 100n).padStart(2, '0')}`;
+}
+
+/** ImpPagado converted to MonedaP as withMonto needs it: ÷ EquivalenciaDR, half up to 2 decimals. */
+export function convertPagado(pagado: string, eq: string): string {
+  return new Decimal(pagado).dividedBy(eq).toDecimalPlaces(2, Decimal.ROUND_HALF_UP).toFixed(2);
 }

@@ -19,6 +19,18 @@ const KNOWN_INVALID: Readonly<Record<string, { readonly why: string; readonly co
     why: 'Receptor Nombre written with an accent, "PÚBLICO EN GENERAL"',
     code: 'CFDI40130',
   },
+  'eddusoft__complemento_pagos_v2_001.xml': {
+    why: 'a DoctoRelacionado with ObjetoImpDR 01 (no objeto de impuesto) that carries ImpuestosDR',
+    code: 'CRP20247',
+  },
+  'swsdkjava__CFDI40_Pago_Dolar.xml': {
+    why: 'TotalTrasladosImpuestoIVA16 written 15.9 where the rounded sum × TipoCambioP is 15.89',
+    code: 'CRP20205',
+  },
+  'swsdkjava__CFDI40_Pago_MonedasDistintasyDRenUSD.xml': {
+    why: 'Totales written with one decimal: TotalTrasladosBaseIVA16 21.6 for a rounded sum of 21.55',
+    code: 'CRP20204',
+  },
   'misaelma__vehiculo_usado.xml': {
     why: 'SubTotal 2000 while the only concepto Importe is 200.00',
     code: 'CFDI40108',

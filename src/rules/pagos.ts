@@ -7,9 +7,9 @@ import {
   OBJETOS_IMP,
 } from '../catalogs/index.js';
 import { error, type Issue, type IssuePath, warning } from '../issues.js';
+import type { Comprobante } from '../model/comprobante.js';
+import type { DoctoRelacionado, Pago, Pagos } from '../model/pagos.js';
 import { decimalsOf, isAmountText, Money } from '../money.js';
-import type { RuleDescription } from '../rules/context.js';
-import { isTaxImporteInWindow } from '../taxes/windows.js';
 import {
   amountOrUndefined,
   EXENTO,
@@ -21,8 +21,9 @@ import {
   TOTALES_DECIMALS,
   totalesSums,
   trasladoKey,
-} from './arithmetic.js';
-import type { DoctoRelacionado, Pago, Pagos } from './model.js';
+} from '../pagos/arithmetic.js';
+import { isTaxImporteInWindow } from '../taxes/windows.js';
+import type { RuleContext, RuleDescription } from './context.js';
 
 /*
  * The offline checks of SAT's "Matriz de errores del complemento para recepción de pagos 2.0"
@@ -68,7 +69,7 @@ export const PAGOS_RULE_CODES: readonly RuleDescription[] = [
   { code: 'CRP20214', description: 'TipoCambioP is present when MonedaP is not MXN' },
   { code: 'CRP20215', description: 'TipoCambioP is "1" when MonedaP is MXN' },
   { code: 'CRP20217', description: 'Σ ImpPagado ≤ Monto when every DR is in MonedaP' },
-  { code: 'CRP20218', description: 'Monto > 0' },
+  { code: 'CRP20218', description: 'Monto greater than zero' },
   { code: 'CRP20219', description: "Monto has at most MonedaP's decimals" },
   { code: 'CRP20221', description: 'RfcEmisorCtaOrd only with a FormaDePagoP that allows it' },
   { code: 'CRP20223', description: 'NomBancoOrdExt present with RfcEmisorCtaOrd XEXX010101000' },
@@ -688,4 +689,18 @@ function checkImpuestosP(pago: Pago, path: IssuePath, issues: Issue[]): void {
       );
     }
   }
+}
+
+/**
+ * The rules layer's check: every Pagos 2.0 complement of the comprobante, its issues at their path
+ * in the comprobante (`complemento.0.pagos.pago.1.doctoRelacionado.0.impSaldoInsoluto`).
+ */
+export function checkComplementoPagos(c: Comprobante, _ctx: RuleContext): Issue[] {
+  const issues: Issue[] = [];
+  c.complemento?.forEach((item, idx) => {
+    if (!('pagos' in item)) return;
+    for (const issue of checkPagos(item.pagos))
+      issues.push({ ...issue, path: ['complemento', idx, 'pagos', ...issue.path] });
+  });
+  return issues;
 }
