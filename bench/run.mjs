@@ -18,6 +18,7 @@ const SECTIONS = [
   ['core', 'core.mjs', 'benchDesglose', 'library calls'],
   ['core', 'core.mjs', 'benchXml', 'library calls'],
   ['core', 'core.mjs', 'benchLayouts', 'library calls'],
+  ['core', 'pagos.mjs', 'benchPagos', 'library calls, non-repeating amounts'],
   [
     'core',
     'seal.mjs',
