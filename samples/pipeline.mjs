@@ -11,6 +11,7 @@ const ROOT = resolve(import.meta.dirname, '..');
 const CLI = join(ROOT, 'dist/cli/main.js');
 const OUT = 'out';
 const SALES = 'samples/sales/ventas.csv';
+const PAGOS = 'samples/sales/pagos.csv';
 const CONFIG = 'samples/sales/cfdi-layout.config.json';
 
 const credentials = DEFAULT_SANDBOX_CREDENTIALS;
@@ -110,9 +111,22 @@ await cli(
   { expect: [1] },
 );
 
+// The payments export: one REP (CFDI tipo P with Pagos 2.0) per payment; two payments are broken on purpose.
+for (const [target, out] of [
+  ['pagos-xml', 'reps'],
+  ['pagos-zip', 'reps.zip'],
+]) {
+  const rejects = `${OUT}/rejects-${target}.jsonl`;
+  await cli(['build', PAGOS, '--to', target, '--out', `${OUT}/${out}`, '--rejects', rejects, ...common], {
+    expect: [1],
+  });
+}
+
 process.stdout.write('\n== 2. Everything written is checked offline against the SAT rules\n');
 const xmlFiles = readdirSync(join(ROOT, OUT, 'xml')).map((f) => `${OUT}/xml/${f}`);
 await cli(['validate', ...xmlFiles, `${OUT}/factura-global.xml`]);
+const repFiles = readdirSync(join(ROOT, OUT, 'reps')).map((f) => `${OUT}/reps/${f}`);
+await cli(['validate', ...repFiles]);
 const layoutFiles = readdirSync(join(ROOT, OUT, 'layouts')).map((f) => `${OUT}/layouts/${f}`);
 await cli(['validate', ...layoutFiles, '--layout', 'tralix-40']);
 await cli([

@@ -30,6 +30,12 @@ import type { Csd } from '../../src/sealing/index.js';
 /** The targets of `build`. */
 export const BUILD_TARGETS = ['tralix-tickets', 'tralix-async', 'orders', 'layout', 'xml', 'zip'] as const;
 
+/** The targets of `build` for a payments export (build-pagos.ts): one REP per payment. */
+export const PAGOS_TARGETS = ['pagos-xml', 'pagos-zip'] as const;
+
+/** One payments target. */
+export type PagosTarget = (typeof PAGOS_TARGETS)[number];
+
 /** One target of `build`. */
 export type BuildTarget = (typeof BUILD_TARGETS)[number];
 

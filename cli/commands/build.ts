@@ -22,6 +22,7 @@ import {
   loadLayoutDefinition,
 } from '../../src/layouts/index.js';
 import {
+  type ColumnSet,
   type CsvDelimiter,
   type GroupOrder,
   groupRecords,
@@ -38,6 +39,7 @@ import { checkCsdRfc } from '../../src/sealing/seal.js';
 import { type CommandResult, type GlobalArgs, runCommand, usage } from '../command.js';
 import { type CsdArgs, csdFromArgs, csdOptions } from '../csd-option.js';
 import { type LineSink, openLines, writeText } from '../io.js';
+import type { PagosBuildArgs } from './build-pagos.js';
 import {
   type PoolRun,
   pooledDocuments,
@@ -48,6 +50,7 @@ import {
 import {
   BUILD_TARGETS,
   type BuildTarget,
+  PAGOS_TARGETS,
   type Produced,
   produceTickets,
   type StageSpec,
@@ -196,7 +199,11 @@ export interface SalesSource {
  * Opens the sales export. Standard input is first copied to a temporary file (disk, not memory) so
  * that order `auto` can read it a second time; the copy is removed by `cleanup`.
  */
-export async function openSales(args: SalesInputArgs, config: SalesConfig): Promise<SalesSource> {
+export async function openSales(
+  args: SalesInputArgs,
+  config: SalesConfig,
+  columns: { readonly set?: ColumnSet; readonly renames?: Readonly<Record<string, string | undefined>> } = {},
+): Promise<SalesSource> {
   const order = args.order ?? config.input.order;
   let path = args.input;
   let spill: string | undefined;
@@ -240,7 +247,8 @@ export async function openSales(args: SalesInputArgs, config: SalesConfig): Prom
         format: args.format ?? config.input.format,
         delimiter: delimiterOf(args.delimiter) ?? config.input.delimiter,
         encoding: args.encoding ?? config.input.encoding,
-        columns: config.columns,
+        columns: columns.renames ?? config.columns,
+        columnSet: columns.set,
       }),
     cleanup: async () => {
       if (spill !== undefined) await rm(spill, { recursive: true, force: true });
@@ -610,6 +618,10 @@ async function writeOrders(
 }
 
 async function runBuild(args: BuildArgs): Promise<CommandResult> {
+  if ((PAGOS_TARGETS as readonly string[]).includes(args.to)) {
+    const { runPagosBuild } = await import('./build-pagos.js');
+    return runPagosBuild(args as unknown as PagosBuildArgs);
+  }
   const out = args.out ?? '-';
   if (
     args.json === true &&
@@ -824,10 +836,14 @@ async function buildPass(
 export const buildCommand = {
   command: 'build <input>',
   describe:
-    'Sales export (CSV/JSON/JSONL) → tralix-tickets | tralix-async | orders | layout | xml | zip; bad rows go to --rejects',
+    'Sales export (CSV/JSON/JSONL) → tralix-tickets | tralix-async | orders | layout | xml | zip, or payments export → pagos-xml | pagos-zip; bad rows go to --rejects',
   builder: (y: Argv<GlobalArgs>) =>
     csdOptions(withSalesInputOptions(y), 'to seal each document (xml, zip)')
-      .option('to', { choices: BUILD_TARGETS, demandOption: true, describe: 'What to build' })
+      .option('to', {
+        choices: [...BUILD_TARGETS, ...PAGOS_TARGETS],
+        demandOption: true,
+        describe: 'What to build (pagos-xml, pagos-zip: from a payments export, one REP per payment)',
+      })
       .option('out', {
         type: 'string',
         describe:

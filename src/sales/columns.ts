@@ -38,6 +38,83 @@ export type CanonicalColumn = (typeof CANONICAL_COLUMNS)[number];
 /** Columns every export must have: without them no row can become a ticket line. */
 export const REQUIRED_COLUMNS: readonly CanonicalColumn[] = ['ticket', 'fecha', 'importe'];
 
+/**
+ * The canonical columns of a payments export (one row per payment × paid invoice), read by the
+ * same reader and turned into recibos electrónicos de pago by src/payments. Names are the Pagos 2.0
+ * attributes where the complement has them; `pago` (an explicit payment id, also the REP's Folio),
+ * `fecha` (the REP's issue date), the receptor columns, `serieDR`/`folioDR` and the rates of the paid
+ * invoice (`iva`, `ieps`, `retencionIva`, `retencionIsr`, in percent) are the export's own.
+ */
+export const PAYMENT_COLUMNS = [
+  'pago',
+  'fecha',
+  'fechaPago',
+  'formaDePagoP',
+  'monedaP',
+  'tipoCambioP',
+  'monto',
+  'numOperacion',
+  'receptorRfc',
+  'receptorNombre',
+  'receptorDomicilioFiscal',
+  'receptorRegimenFiscal',
+  'idDocumento',
+  'serieDR',
+  'folioDR',
+  'monedaDR',
+  'equivalenciaDR',
+  'numParcialidad',
+  'impSaldoAnt',
+  'impPagado',
+  'objetoImpDR',
+  'iva',
+  'ieps',
+  'retencionIva',
+  'retencionIsr',
+] as const;
+
+/** One canonical column of a payments export. */
+export type PaymentColumn = (typeof PAYMENT_COLUMNS)[number];
+
+/** Columns every payments export must have. */
+export const PAYMENT_REQUIRED_COLUMNS: readonly PaymentColumn[] = [
+  'fechaPago',
+  'formaDePagoP',
+  'receptorRfc',
+  'receptorNombre',
+  'receptorDomicilioFiscal',
+  'receptorRegimenFiscal',
+  'idDocumento',
+  'numParcialidad',
+  'impSaldoAnt',
+  'impPagado',
+];
+
+/**
+ * The columns an export reader looks for: the sales export's by default; the payments export
+ * (src/payments) brings its own. The reader is the same for both.
+ */
+export interface ColumnSet {
+  readonly columns: readonly string[];
+  readonly required: readonly string[];
+  /** What the export is called in messages (`sales export`, `payments export`). */
+  readonly what: string;
+}
+
+/** The sales export's columns. */
+export const SALES_COLUMN_SET: ColumnSet = {
+  columns: CANONICAL_COLUMNS,
+  required: REQUIRED_COLUMNS,
+  what: 'sales export',
+};
+
+/** The payments export's columns. */
+export const PAYMENT_COLUMN_SET: ColumnSet = {
+  columns: PAYMENT_COLUMNS,
+  required: PAYMENT_REQUIRED_COLUMNS,
+  what: 'payments export',
+};
+
 /** Where each canonical column sits in a CSV header (or which JSON key holds it). */
 export interface ColumnMap {
   /** Canonical column → index of the header cell, for CSV. */
@@ -60,9 +137,12 @@ export function normalizeHeader(text: string): string {
  */
 export function columnLookup(
   renames: Readonly<Partial<Record<CanonicalColumn, string | undefined>>>,
+  set: ColumnSet = SALES_COLUMN_SET,
 ): ReadonlyMap<string, CanonicalColumn> {
   const lookup = new Map<string, CanonicalColumn>();
-  for (const column of CANONICAL_COLUMNS) lookup.set(normalizeHeader(renames[column] ?? column), column);
+  const named = renames as Readonly<Record<string, string | undefined>>;
+  for (const column of set.columns)
+    lookup.set(normalizeHeader(named[column] ?? column), column as CanonicalColumn);
   return lookup;
 }
 
@@ -75,8 +155,9 @@ export function columnLookup(
 export function resolveColumns(
   headers: readonly string[],
   renames: Readonly<Partial<Record<CanonicalColumn, string | undefined>>>,
+  set: ColumnSet = SALES_COLUMN_SET,
 ): ColumnMap {
-  const lookup = columnLookup(renames);
+  const lookup = columnLookup(renames, set);
   const index: Partial<Record<CanonicalColumn, number>> = {};
   const key: Partial<Record<CanonicalColumn, string>> = {};
   const problems: string[] = [];
@@ -91,7 +172,8 @@ export function resolveColumns(
     index[column] = at;
     key[column] = header;
   });
-  for (const column of REQUIRED_COLUMNS) {
+  for (const required of set.required) {
+    const column = required as CanonicalColumn;
     if (index[column] !== undefined) continue;
     const renamed = renames[column];
     problems.push(
@@ -103,7 +185,7 @@ export function resolveColumns(
   if (problems.length > 0) {
     throw new CfdiLayoutError(
       'SALES_HEADER_INVALID',
-      `the sales export's header cannot be used: ${problems.join('; ')}`,
+      `the ${set.what}'s header cannot be used: ${problems.join('; ')}`,
       {
         location: { row: 1 },
       },

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { CfdiLayoutError } from '../errors.js';
 import { formatPath, type Issue } from '../issues.js';
 import { zodIssues } from '../model/json.js';
-import { CANONICAL_COLUMNS, type CanonicalColumn } from './columns.js';
+import { CANONICAL_COLUMNS, type CanonicalColumn, PAYMENT_COLUMNS, type PaymentColumn } from './columns.js';
 
 /*
  * The configuration of `build` and `global` (`cfdi-layout.config.json`). It is the single source of
@@ -100,6 +100,25 @@ export const ColumnsConfigSchema = z
   .describe(
     'Renames: canonical column → the header the ERP writes (matched ignoring case and surrounding spaces).',
   );
+
+const paymentColumnsShape = Object.fromEntries(
+  PAYMENT_COLUMNS.map((column) => [column, z.string().min(1).optional()]),
+) as Record<PaymentColumn, z.ZodOptional<z.ZodString>>;
+
+/** The recibos electrónicos de pago built from a payments export (`build --to pagos-xml`). */
+export const PagosConfigSchema = z
+  .strictObject({
+    serie: z
+      .string()
+      .regex(/^[^|]{1,25}$/, '1 to 25 characters, no |')
+      .default('P')
+      .describe('Serie of the REPs. Defaults to P.'),
+    columns: z
+      .strictObject(paymentColumnsShape)
+      .prefault({})
+      .describe('Renames: payments column → the header the ERP writes (matched ignoring case and spaces).'),
+  })
+  .describe('Payments exports: the REPs (CFDI tipo P with Pagos 2.0) they become.');
 
 /** How the sales export is read. */
 export const InputConfigSchema = z
@@ -249,6 +268,7 @@ export const SalesConfigSchema = z
     orders: OrdersConfigSchema.prefault({}),
     global: GlobalConfigSchema.prefault({}),
     bundle: BundleConfigSchema.prefault({}),
+    pagos: PagosConfigSchema.prefault({}),
     providers: z
       .record(z.string(), ProviderConfigSchema)
       .default({})

@@ -2,10 +2,16 @@ export {
   CANONICAL_COLUMNS,
   type CanonicalColumn,
   type ColumnMap,
+  type ColumnSet,
   columnLookup,
   normalizeHeader,
+  PAYMENT_COLUMN_SET,
+  PAYMENT_COLUMNS,
+  PAYMENT_REQUIRED_COLUMNS,
+  type PaymentColumn,
   REQUIRED_COLUMNS,
   resolveColumns,
+  SALES_COLUMN_SET,
 } from './columns.js';
 export {
   checkSalesConfig,

@@ -1,6 +1,6 @@
 import { type CsvError, parse } from 'csv-parse';
-import type { CanonicalColumn } from './columns.js';
-import { columnLookup, normalizeHeader, resolveColumns } from './columns.js';
+import type { CanonicalColumn, ColumnSet } from './columns.js';
+import { columnLookup, normalizeHeader, resolveColumns, SALES_COLUMN_SET } from './columns.js';
 import type { RowIssue } from './rejects.js';
 
 /*
@@ -40,6 +40,11 @@ export interface ReadSalesOptions {
    * the export before the slice, less the lines of its repeated header. Defaults to 0.
    */
   readonly lineOffset?: number | undefined;
+  /**
+   * The columns to look for. Defaults to the sales export's; a record's `values` are then keyed by
+   * the set's column names (the types name the sales columns).
+   */
+  readonly columnSet?: ColumnSet | undefined;
 }
 
 /** One row of the export: its values by canonical column (strings for CSV, any JSON value for JSON). */
@@ -166,10 +171,11 @@ export async function* readSalesRecords(
   const rest = replay(buffered, texts, done);
   const renames = options.columns ?? {};
   const offset = options.rowOffset ?? 0;
+  const set = options.columnSet ?? SALES_COLUMN_SET;
   if (format === 'csv')
-    yield* readCsv(rest, options.delimiter, renames, info, offset, options.lineOffset ?? 0);
-  else if (format === 'jsonl') yield* readJsonLines(rest, renames, offset);
-  else yield* readJsonArray(rest, renames, offset);
+    yield* readCsv(rest, options.delimiter, renames, info, offset, options.lineOffset ?? 0, set);
+  else if (format === 'jsonl') yield* readJsonLines(rest, renames, offset, set);
+  else yield* readJsonArray(rest, renames, offset, set);
 }
 
 /** Splits off the first line (up to the first CR or LF) to guess the delimiter. */
@@ -197,6 +203,7 @@ async function* readCsv(
   info: SalesReadInfo,
   rowOffset: number,
   lineOffset: number,
+  set: ColumnSet,
 ): AsyncGenerator<SalesRecord> {
   const head = await firstLine(texts);
   const delimiter = delimiterOption ?? guessDelimiter(head.line);
@@ -265,7 +272,7 @@ async function* readCsv(
       ordinal++;
       if (columns === undefined) {
         info.header = cells;
-        columns = resolveColumns(cells, renames);
+        columns = resolveColumns(cells, renames, set);
         positions = Object.entries(columns.index) as Array<[CanonicalColumn, number]>;
         width = cells.length;
         continue;
@@ -314,7 +321,7 @@ async function* readCsv(
   }
   yield* taken();
   yield* pendingSkips(Number.POSITIVE_INFINITY);
-  if (columns === undefined) resolveColumns([], renames);
+  if (columns === undefined) resolveColumns([], renames, set);
 }
 
 /** Maps a JSON object's keys to canonical columns; keys that are no column are ignored. */
@@ -369,8 +376,9 @@ async function* readJsonLines(
   texts: AsyncIterable<string>,
   renames: Readonly<Partial<Record<CanonicalColumn, string | undefined>>>,
   rowOffset: number,
+  set: ColumnSet,
 ): AsyncGenerator<SalesRecord> {
-  const lookup = columnLookup(renames);
+  const lookup = columnLookup(renames, set);
   let carry = '';
   let line = rowOffset;
   for await (const text of texts) {
@@ -396,8 +404,9 @@ async function* readJsonArray(
   texts: AsyncIterable<string>,
   renames: Readonly<Partial<Record<CanonicalColumn, string | undefined>>>,
   rowOffset: number,
+  set: ColumnSet,
 ): AsyncGenerator<SalesRecord> {
-  const lookup = columnLookup(renames);
+  const lookup = columnLookup(renames, set);
   let buf = '';
   let pos = 0;
   let opened = false;

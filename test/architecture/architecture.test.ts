@@ -27,6 +27,7 @@ const PURE_STAGES = [
   'documents',
   'sealing',
   'pagos',
+  'payments',
 ];
 
 describe('architecture', () => {

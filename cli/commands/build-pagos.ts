@@ -1,0 +1,117 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { type BundleFile, uniqueNames } from '../../src/bundle/index.js';
+import { buildReps, type RepItem } from '../../src/payments/index.js';
+import { PAYMENT_COLUMN_SET } from '../../src/sales/index.js';
+import { checkCsdRfc } from '../../src/sealing/seal.js';
+import { type CommandResult, usage } from '../command.js';
+import { type CsdArgs, csdFromArgs } from '../csd-option.js';
+import { writeText } from '../io.js';
+import {
+  loadSalesConfig,
+  openSales,
+  RejectsWriter,
+  type SalesInputArgs,
+  StagedOutputs,
+  writeBundles,
+} from './build.js';
+import type { PagosTarget } from './build-stage.js';
+
+/*
+ * `build PAGOS.csv --to pagos-xml | pagos-zip`: a payments export (one row per payment × paid
+ * invoice) to one REP (CFDI tipo P with Pagos 2.0) per payment, the work done by the library's
+ * buildReps; this module opens, writes and reports, as the sales targets do.
+ */
+
+/** The options `build` passes for a payments target. */
+export interface PagosBuildArgs extends SalesInputArgs, CsdArgs {
+  to: PagosTarget;
+  out?: string | undefined;
+  'max-files'?: number | undefined;
+  'max-bytes'?: number | undefined;
+}
+
+async function* counted(
+  items: AsyncIterable<RepItem>,
+  rejects: RejectsWriter,
+  counts: { payments: number; written: number; rejected: number },
+): AsyncGenerator<Extract<RepItem, { kind: 'output' }>['value']> {
+  for await (const item of items) {
+    counts.payments++;
+    if (item.kind === 'reject') {
+      counts.rejected++;
+      await rejects.write(item.reject);
+    } else {
+      counts.written++;
+      yield item.value;
+    }
+  }
+}
+
+/** Runs a payments target of `build`. */
+export async function runPagosBuild(args: PagosBuildArgs): Promise<CommandResult> {
+  const out = args.out ?? '-';
+  if (out === '-')
+    throw usage(
+      args.to === 'pagos-zip' ? '--to pagos-zip needs --out FILE.zip' : '--to pagos-xml needs --out DIR',
+    );
+  const { config } = await loadSalesConfig(args.config);
+  const maxFiles = args['max-files'] ?? config.bundle.maxFiles;
+  const maxBytes = args['max-bytes'] ?? config.bundle.maxBytes;
+  if (!Number.isInteger(maxFiles) || maxFiles < 1) throw usage('--max-files must be a whole number ≥ 1');
+  if (!Number.isInteger(maxBytes) || maxBytes < 1) throw usage('--max-bytes must be a whole number ≥ 1');
+  const csd = await csdFromArgs(args);
+  if (csd !== undefined) checkCsdRfc(config.emisor.rfc, csd);
+  const source = await openSales(args, config, { set: PAYMENT_COLUMN_SET, renames: config.pagos.columns });
+  const staged = new StagedOutputs();
+  const stats = { rows: 0 };
+  const counts = { payments: 0, written: 0, rejected: 0 };
+  const outputs: Record<string, unknown> = { target: args.to };
+  try {
+    const rejects = await RejectsWriter.open(
+      args,
+      args.rejects === undefined ? undefined : await staged.file(args.rejects),
+    );
+    const items = buildReps(source.records(), config, { csd, stats });
+    const unique = uniqueNames();
+    try {
+      if (args.to === 'pagos-xml') {
+        const dir = await staged.dir(out);
+        for await (const rep of counted(items, rejects, counts))
+          await writeFile(join(dir, unique(rep.name)), rep.text);
+        outputs.dir = out;
+      } else {
+        async function* files(): AsyncGenerator<BundleFile> {
+          for await (const rep of counted(items, rejects, counts)) {
+            yield {
+              name: unique(rep.name),
+              content: rep.text,
+              serie: rep.serie,
+              folio: rep.folio,
+              total: rep.total,
+            };
+          }
+        }
+        const bundles = await writeBundles(files(), out, { maxFiles, maxBytes });
+        outputs.zips = bundles.zips;
+        outputs.manifest = bundles.manifest;
+      }
+    } finally {
+      await rejects.close();
+    }
+    await staged.commit();
+    await rejects.report();
+    await writeText(
+      process.stderr,
+      `build ${args.to}: read ${stats.rows} rows, ${counts.payments} payments: ${counts.written} REPs written, ${counts.rejected} rejected\n`,
+    );
+    Object.assign(outputs, { rows: stats.rows, ...counts });
+    if (args.rejects !== undefined) outputs.rejects = args.rejects;
+    return { ok: counts.rejected === 0, issues: rejects.jsonIssues(), outputs };
+  } catch (err) {
+    await staged.discard();
+    throw err;
+  } finally {
+    await source.cleanup();
+  }
+}
