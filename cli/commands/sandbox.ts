@@ -4,6 +4,7 @@ import {
   FAULT_KINDS,
   type FaultKind,
   startSandbox,
+  type TralixExpireMethod,
 } from '../../src/sandbox/index.js';
 import type { SandboxCredentials } from '../../src/sandbox/router.js';
 import { PROVIDERS, SANDBOX_DEFAULT_PORT } from '../../src/senders/providers.js';
@@ -21,6 +22,7 @@ interface SandboxArgs extends GlobalArgs {
   'retry-after'?: number;
   seed?: number;
   quiet?: boolean;
+  'tralix-expire-method'?: 'PUT' | 'POST' | 'both';
 }
 
 /**
@@ -61,6 +63,10 @@ function parseFaults(text: string | undefined): readonly FaultKind[] {
     if (!(FAULT_KINDS as readonly string[]).includes(k))
       throw usage(`--faults: ${k} is not one of ${FAULT_KINDS.join(', ')}`);
   return kinds as FaultKind[];
+}
+
+function expireMethods(choice: SandboxArgs['tralix-expire-method']): readonly TralixExpireMethod[] {
+  return choice === undefined || choice === 'both' ? ['PUT', 'POST'] : [choice];
 }
 
 function untilSignal(): Promise<string> {
@@ -107,6 +113,11 @@ export const sandboxCommand = {
         describe: 'Retry-After seconds of an injected 429',
       })
       .option('seed', { type: 'number', default: 1, describe: 'Seed of the fault draws' })
+      .option('tralix-expire-method', {
+        choices: ['PUT', 'POST', 'both'] as const,
+        default: 'both' as const,
+        describe: 'Method /{keyEmpresa}/expired accepts; the other gets 405 (seed 000 writes both)',
+      })
       .option('quiet', {
         type: 'boolean',
         describe: 'Do not log requests on stderr',
@@ -136,6 +147,7 @@ export const sandboxCommand = {
         asyncPolls: args['async-polls'] ?? 2,
         retryAfterSeconds: args['retry-after'] ?? 1,
         seed: args.seed ?? 1,
+        tralixExpireMethods: expireMethods(args['tralix-expire-method']),
         credentials,
         ...(args.state === undefined ? {} : { statePath: args.state }),
         ...(args.quiet === true

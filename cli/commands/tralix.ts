@@ -14,6 +14,8 @@ import {
   asyncSubmitOperation,
   createTralixClient,
   downloadAsync,
+  type ExpireMethod,
+  expireTicket,
   getAsyncStatus,
   putTickets,
   type Representacion,
@@ -108,11 +110,13 @@ const getCommand = {
 interface ExpireArgs extends SenderArgs {
   ticket: string;
   sucursal: string;
+  method: ExpireMethod;
 }
 
 const expireCommand = {
   command: 'expire',
-  describe: 'PUT /{keyEmpresa}/expired: the ticket can no longer be self-invoiced',
+  describe:
+    'PUT /{keyEmpresa}/expired (or POST): the ticket can no longer be self-invoiced; a 405 is retried once with the other method',
   builder: (y: Argv<SenderArgs>) =>
     withSenderOptions(y)
       .option('ticket', { type: 'string', demandOption: true, describe: 'Ticket number (noTicket)' })
@@ -120,12 +124,21 @@ const expireCommand = {
         type: 'string',
         demandOption: true,
         describe: 'Branch id',
+      })
+      .option('method', {
+        choices: ['PUT', 'POST'] as const,
+        default: 'PUT' as const,
+        describe:
+          "Method tried first: seed 000's table says PUT, its curl example POST; on 405 the other is tried",
       }) as unknown as Argv<ExpireArgs>,
   handler: (args: ExpireArgs) =>
     runCommand('tralix tickets expire', args, async () => {
       const client = await tralixClient(args);
       const expiry = { noTicket: String(args.ticket), sucursal: String(args.sucursal) };
-      return runOperation(client.http, ticketExpireOperation(client), expiry, args, (r) =>
+      const method = args.method;
+      if (args['dry-run'] === true)
+        return dryRun(client.http, [ticketExpireOperation(client, method).request(expiry)], args);
+      return outcomeResult(await expireTicket(client, expiry, { method }), client.http, args, (r) =>
         writeText(process.stdout, `${r.message}\n`),
       );
     }),

@@ -33,6 +33,9 @@ export interface SandboxCredentials {
   readonly facture: { readonly user: string; readonly password: string };
 }
 
+/** A method seed 000 gives for expiring a ticket: its table says PUT, its curl example POST. */
+export type TralixExpireMethod = 'PUT' | 'POST';
+
 /** What every route can use: the state, the clock, id generators and the injected validators. */
 export interface SandboxEnv {
   readonly state: SandboxState;
@@ -45,6 +48,8 @@ export interface SandboxEnv {
   /** A new 32-hex id (Tralix `idPeticion`, `idCfd`). */
   readonly hexId: () => string;
   readonly asyncPolls: number;
+  /** Methods `/{keyEmpresa}/expired` accepts; any other is answered 405 (seed 000 writes PUT and POST). */
+  readonly tralixExpireMethods: readonly TralixExpireMethod[];
   readonly readArchivoFuente: ArchivoFuenteReader;
   readonly validate: (c: Comprobante) => Issue[];
 }

@@ -195,6 +195,9 @@ function getCfdis(request: SandboxRequest, env: SandboxEnv): SandboxReply {
 }
 
 function expire(request: SandboxRequest, env: SandboxEnv): SandboxReply {
+  const allowed: readonly string[] = env.tralixExpireMethods;
+  if (!allowed.includes(request.method))
+    return text(405, 'Method Not Allowed', { allow: env.tralixExpireMethods.join(', ') });
   const denied = checkAuth(request, env);
   if (denied !== undefined) return denied;
   const body = jsonBody(request) as Record<string, unknown> | undefined;
@@ -393,7 +396,8 @@ function selfInvoice(request: SandboxRequest, env: SandboxEnv): SandboxReply {
 export const TRALIX_ROUTES: readonly Route[] = [
   { methods: ['PUT'], pattern: new RegExp(`^/tralix/${KEY}/tickets$`), mutates: true, handle: putTicket },
   { methods: ['GET'], pattern: new RegExp(`^/tralix/${KEY}/cfdis$`), handle: getCfdis },
-  // Seed 000's table says PUT, its curl example POST: both expire.
+  // Seed 000's table says PUT, its curl example POST: both reach the handler, which answers 405 to
+  // the one the sandbox is not configured for (`tralixExpireMethods`).
   {
     methods: ['PUT', 'POST'],
     pattern: new RegExp(`^/tralix/${KEY}/expired$`),

@@ -251,13 +251,28 @@ export interface TicketExpiry {
   readonly sucursal: string;
 }
 
-/** `PUT /{keyEmpresa}/expired`: expiring an expired ticket expires it again, so it is safe to repeat. */
-export function ticketExpireOperation(client: TralixClient): Operation<TicketExpiry, TicketPutResult> {
+/** The method of `/{keyEmpresa}/expired`: seed 000's table says PUT, its curl example POST. */
+export type ExpireMethod = 'PUT' | 'POST';
+
+/** Issue code of an answer `405 Method Not Allowed`. */
+export const METHOD_NOT_ALLOWED = 'PROVIDER_METHOD_NOT_ALLOWED';
+
+/** Issue code of an expiry sent again with the other method after a 405. */
+export const EXPIRE_METHOD_FALLBACK = 'EXPIRE_METHOD_FALLBACK';
+
+/**
+ * `PUT /{keyEmpresa}/expired` (or `POST`, as seed 000's example sends it): expiring an expired ticket
+ * expires it again, so it is safe to repeat. A 405 is refused with {@link METHOD_NOT_ALLOWED}.
+ */
+export function ticketExpireOperation(
+  client: TralixClient,
+  method: ExpireMethod = 'PUT',
+): Operation<TicketExpiry, TicketPutResult> {
   return {
     name: 'tralix.tickets.expire',
     safety: 'idempotent',
     request: (expiry) => ({
-      method: 'PUT',
+      method,
       path: [key(client), 'expired'],
       headers: { authorization: authorization(client), ...JSON_HEADERS },
       body: JSON.stringify({ noTicket: expiry.noTicket, sucursal: expiry.sucursal }),
@@ -270,6 +285,21 @@ export function ticketExpireOperation(client: TralixClient): Operation<TicketExp
           issues: [],
           attempts: response.attempts,
         };
+      if (response.status === 405) {
+        const allow = response.headers.get('allow');
+        const text = textOf(response) === '' ? 'Method Not Allowed' : textOf(response);
+        return {
+          status: 'refused',
+          issues: [
+            error(
+              METHOD_NOT_ALLOWED,
+              [],
+              `${method} /{keyEmpresa}/expired: HTTP 405 ${text}${allow === null ? '' : ` (Allow: ${allow})`}`,
+            ),
+          ],
+          attempts: response.attempts,
+        };
+      }
       if (response.status === 400 || response.status === 401 || response.status === 404)
         return refusedText(response, `HTTP ${response.status}`);
       throw unexpectedResponse(response, 'tralix.tickets.expire');
@@ -277,9 +307,40 @@ export function ticketExpireOperation(client: TralixClient): Operation<TicketExp
   };
 }
 
-/** Expires a ticket so it can no longer be self-invoiced (it belongs in the factura global). */
-export function expireTicket(client: TralixClient, expiry: TicketExpiry): Promise<Outcome<TicketPutResult>> {
-  return perform(client.http, ticketExpireOperation(client), expiry);
+/** Options of {@link expireTicket}. */
+export interface ExpireOptions {
+  /** The method tried first. Defaults to `PUT` (seed 000's table). */
+  readonly method?: ExpireMethod | undefined;
+  /** On a 405, sends the expiry again with the other method (a 405 did nothing). Defaults to true. */
+  readonly fallback?: boolean | undefined;
+}
+
+/**
+ * Expires a ticket so it can no longer be self-invoiced (it belongs in the factura global). Seed 000
+ * writes the method both ways, so a 405 to the first method is answered by trying the other one
+ * once, with a warning naming the method that worked.
+ */
+export async function expireTicket(
+  client: TralixClient,
+  expiry: TicketExpiry,
+  options: ExpireOptions = {},
+): Promise<Outcome<TicketPutResult>> {
+  const method = options.method ?? 'PUT';
+  const first = await perform(client.http, ticketExpireOperation(client, method), expiry);
+  const notAllowed = first.status === 'refused' && first.issues.some((i) => i.code === METHOD_NOT_ALLOWED);
+  if (!notAllowed || options.fallback === false) return first;
+  const other: ExpireMethod = method === 'PUT' ? 'POST' : 'PUT';
+  const second = await perform(client.http, ticketExpireOperation(client, other), expiry);
+  const note = warning(
+    EXPIRE_METHOD_FALLBACK,
+    [],
+    `${method} /{keyEmpresa}/expired answered 405; sent with ${other} instead (seed 000 gives both): pass --method ${other} to skip the first request`,
+  );
+  return {
+    ...second,
+    issues: second.status === 'refused' ? [...first.issues, ...second.issues] : [note, ...second.issues],
+    attempts: first.attempts + second.attempts,
+  };
 }
 
 // ---------------------------------------------------------------- CFDI async (seed 002)

@@ -86,6 +86,42 @@ describe('sandbox: Tralix answers as seeds 000 and 002 say', () => {
     });
   });
 
+  it('expires with PUT and POST by default, and answers 405 to the method it is not configured for', async () => {
+    const body = (noTicket: string) => JSON.stringify({ noTicket, sucursal: 'S1' });
+    const ticketBody = JSON.stringify({
+      fecha: '2019-01-25T11:09:46',
+      insumo: '00|CFD33BASE|QA|4.0|',
+      monto: 1,
+      numeroTicket: '12A30',
+      sucursal: 'S1',
+    });
+    for (const [methods, refused] of [
+      [undefined, undefined],
+      [['POST'], 'PUT'],
+      [['PUT'], 'POST'],
+    ] as const) {
+      sb = await start(methods === undefined ? {} : { tralixExpireMethods: methods });
+      const t = `${sb.urls.tralix}/${C.tralix.key}`;
+      await call(`${t}/tickets`, { method: 'PUT', headers: { authorization: basic }, body: ticketBody });
+      for (const method of ['PUT', 'POST']) {
+        const answer = await fetch(`${t}/expired`, {
+          method,
+          headers: { authorization: basic, 'content-type': 'application/json' },
+          body: body('12A30'),
+        });
+        if (method === refused) {
+          expect(answer.status).toBe(405);
+          expect(answer.headers.get('allow')).toBe(methods?.join(', '));
+        } else {
+          expect(answer.status).toBe(200);
+          expect(await answer.text()).toBe('Se expiro no_ticket: 12A30 sucursal : S1');
+        }
+      }
+      await sb.close();
+      sb = undefined;
+    }
+  });
+
   it('answers the async status sequence with the seed bodies', async () => {
     sb = await start({
       asyncPolls: 2,

@@ -89,6 +89,38 @@ describe('Tralix tickets (seed 000) against the sandbox', () => {
     expect(selfAfterExpiry.status).toBe(409);
   });
 
+  it('expires with the method asked, and on a 405 once more with the other one (seed 000 says PUT and POST)', async () => {
+    for (const accepted of ['PUT', 'POST'] as const) {
+      sb = await sandbox({ tralixExpireMethods: [accepted] });
+      const client = tralixClient(sb);
+      await putTickets(client, tickets(1));
+      const other = accepted === 'PUT' ? 'POST' : 'PUT';
+      const direct = await expireTicket(client, { noTicket: 'T0', sucursal: 'S1' }, { method: accepted });
+      expect(direct).toMatchObject({ status: 'stored', attempts: 1, issues: [] });
+      const fallback = await expireTicket(client, { noTicket: 'T0', sucursal: 'S1' }, { method: other });
+      expect(fallback).toMatchObject({
+        status: 'stored',
+        attempts: 2,
+        result: { message: 'Se expiro no_ticket: T0 sucursal : S1' },
+        issues: [{ code: 'EXPIRE_METHOD_FALLBACK', severity: 'warning' }],
+      });
+      expect(fallback.issues[0]?.message).toContain(`--method ${accepted}`);
+      const strict = await expireTicket(
+        client,
+        { noTicket: 'T0', sucursal: 'S1' },
+        { method: other, fallback: false },
+      );
+      expect(strict).toMatchObject({
+        status: 'refused',
+        attempts: 1,
+        issues: [{ code: 'PROVIDER_METHOD_NOT_ALLOWED' }],
+      });
+      expect(strict.issues[0]?.message).toContain(`(Allow: ${accepted})`);
+      await sb.close();
+      sb = undefined;
+    }
+  });
+
   it('refuses a bad ticket number and an unknown keyEmpresa with the seed texts', async () => {
     sb = await sandbox();
     const bad = await putTickets(tralixClient(sb), [

@@ -1,0 +1,115 @@
+import { spawn } from 'node:child_process';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Sandbox, SandboxOptions } from '../../src/sandbox/index.js';
+import { DEFAULT_SANDBOX_CREDENTIALS } from '../../src/sandbox/index.js';
+import { putTickets, TralixTicketSchema } from '../../src/senders/tralix.js';
+import { sandbox, ticket, tralixClient } from '../senders/helpers.js';
+import { assertCliBuilt, CLI, runCli, runJson } from './run-cli.js';
+
+/*
+ * The provider commands where the seeds can be read two ways (seeds 000, 002, 003), run as the
+ * built binary against the sandbox over loopback.
+ */
+
+const C = DEFAULT_SANDBOX_CREDENTIALS;
+
+/** Every CFDI_LAYOUT_* variable emptied (an empty variable counts as unset), then the given ones. */
+function env(extra: Record<string, string> = {}): Record<string, string> {
+  const cleared: Record<string, string> = {};
+  for (const name of Object.keys(process.env)) if (name.startsWith('CFDI_LAYOUT_')) cleared[name] = '';
+  return { ...cleared, ...extra };
+}
+
+const TRALIX_ENV = {
+  CFDI_LAYOUT_TRALIX_KEY: C.tralix.key,
+  CFDI_LAYOUT_TRALIX_USER: C.tralix.user,
+  CFDI_LAYOUT_TRALIX_PASSWORD: C.tralix.password,
+};
+
+let sb: Sandbox | undefined;
+afterEach(async () => {
+  await sb?.close();
+  sb = undefined;
+});
+
+beforeAll(() => assertCliBuilt());
+
+async function withTicket(options: SandboxOptions = {}): Promise<Sandbox> {
+  const started = await sandbox(options);
+  await putTickets(tralixClient(started), [TralixTicketSchema.parse(ticket(7))]);
+  return started;
+}
+
+describe('tralix tickets expire: PUT or POST (seed 000)', () => {
+  it('sends --method POST to a Tralix that only takes POST', async () => {
+    sb = await withTicket({ tralixExpireMethods: ['POST'] });
+    const before = sb.state.stats.requests;
+    const run = await runCli(
+      [
+        'tralix',
+        'tickets',
+        'expire',
+        '--ticket',
+        'T7',
+        '--sucursal',
+        'S1',
+        '--method',
+        'POST',
+        '--base-url',
+        sb.urls.tralix,
+      ],
+      { env: env(TRALIX_ENV) },
+    );
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toBe('Se expiro no_ticket: T7 sucursal : S1\n');
+    expect(run.stderr).toBe('');
+    expect(sb.state.stats.requests - before).toBe(1);
+    expect(sb.state.tralix.tickets['S1/T7']?.expired).toBe(true);
+  });
+
+  it('falls back to the other method on 405, says so on stderr, and shows the method in --dry-run', async () => {
+    sb = await withTicket({ tralixExpireMethods: ['POST'] });
+    const args = ['tralix', 'tickets', 'expire', '--ticket', 'T7', '--sucursal', 'S1'];
+    const base = ['--base-url', sb.urls.tralix];
+    const run = await runCli([...args, ...base], { env: env(TRALIX_ENV) });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toBe('Se expiro no_ticket: T7 sucursal : S1\n');
+    expect(run.stderr).toContain('warning EXPIRE_METHOD_FALLBACK');
+    expect(run.stderr).toContain('--method POST');
+    const json = await runJson([...args, ...base], { env: env(TRALIX_ENV) });
+    expect(json.doc.outputs).toMatchObject({ status: 'stored', attempts: 2 });
+    const dry = await runCli([...args, ...base, '--method', 'POST', '--dry-run'], { env: env(TRALIX_ENV) });
+    expect(dry.stdout).toMatch(/^POST http:\/\/127\.0\.0\.1:\d+\/tralix\/\*\*\*\/expired$/m);
+  });
+
+  it('cfdi-layout sandbox --tralix-expire-method PUT answers 405 to POST', async () => {
+    const child = spawn(
+      process.execPath,
+      [CLI, 'sandbox', '--port', '0', '--quiet', '--tralix-expire-method', 'PUT'],
+      { env: { ...process.env, ...env(), NO_COLOR: '1' } },
+    );
+    try {
+      let printed = '';
+      child.stdout.on('data', (d: Buffer) => (printed += d.toString()));
+      const deadline = Date.now() + 10_000;
+      while (!/--base-url \S+\/tralix\n/.test(printed) && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 10));
+      const base = /--base-url (http:\/\/127\.0\.0\.1:\d+\/tralix)\n/.exec(printed)?.[1] ?? '';
+      expect(base).not.toBe('');
+      const basic = `Basic ${Buffer.from(`${C.tralix.user}:${C.tralix.password}`).toString('base64')}`;
+      const expire = (method: string) =>
+        fetch(`${base}/${C.tralix.key}/expired`, {
+          method,
+          headers: { authorization: basic },
+          body: JSON.stringify({ noTicket: 'T1', sucursal: 'S1' }),
+        });
+      const post = await expire('POST');
+      expect(post.status).toBe(405);
+      expect(post.headers.get('allow')).toBe('PUT');
+      expect((await expire('PUT')).status).toBe(400);
+    } finally {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('close', r));
+    }
+  });
+});
