@@ -46,6 +46,7 @@ export const ERROR_CODES = [
   'BUNDLE_FAILED',
   // senders and sandbox
   'SECRET_MISSING',
+  'SECRET_INVALID',
   'SENDER_HTTP',
   'SENDER_TIMEOUT',
   'SENDER_NETWORK',

@@ -6,7 +6,7 @@ import {
   startSandbox,
   type TralixExpireMethod,
 } from '../../src/sandbox/index.js';
-import type { SandboxCredentials } from '../../src/sandbox/router.js';
+import { basicCredentials, type SandboxCredentials } from '../../src/sandbox/router.js';
 import { PROVIDERS, SANDBOX_DEFAULT_PORT } from '../../src/senders/providers.js';
 import { SECRET_ENV } from '../../src/senders/secret.js';
 import { type GlobalArgs, runCommand, usage } from '../command.js';
@@ -38,11 +38,15 @@ function credentialsFromEnv(): { credentials: SandboxCredentials; defaults: Arra
     return fallback;
   };
   const d = DEFAULT_SANDBOX_CREDENTIALS;
+  const token = process.env[SECRET_ENV.tralixToken];
+  // A Basic {Token} the senders will send stands for the user and password it encodes.
+  const fromBasic = basicPair(process.env[SECRET_ENV.tralixBasic]);
   const credentials: SandboxCredentials = {
     tralix: {
       key: pick(SECRET_ENV.tralixKey, d.tralix.key),
-      user: pick(SECRET_ENV.tralixUser, d.tralix.user),
-      password: pick(SECRET_ENV.tralixPassword, d.tralix.password),
+      ...(token === undefined || token === '' ? {} : { token }),
+      user: fromBasic?.user ?? pick(SECRET_ENV.tralixUser, d.tralix.user),
+      password: fromBasic?.password ?? pick(SECRET_ENV.tralixPassword, d.tralix.password),
     },
     facturav4: {
       apiKey: pick(SECRET_ENV.facturav4ApiKey, d.facturav4.apiKey),
@@ -54,6 +58,12 @@ function credentialsFromEnv(): { credentials: SandboxCredentials; defaults: Arra
     },
   };
   return { credentials, defaults };
+}
+
+/** The user and password a `Basic {Token}` (with or without `Basic `) encodes, if it encodes a pair. */
+function basicPair(value: string | undefined): { user: string; password: string } | undefined {
+  if (value === undefined || value === '') return undefined;
+  return basicCredentials(`Basic ${value.trim().replace(/^Basic\s+/i, '')}`);
 }
 
 function parseFaults(text: string | undefined): readonly FaultKind[] {

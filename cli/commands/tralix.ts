@@ -4,7 +4,7 @@ import type { Argv, CommandModule } from 'yargs';
 import { CfdiLayoutError } from '../../src/errors.js';
 import type { Issue } from '../../src/issues.js';
 import { type ParsedItems, parseJsonItems } from '../../src/senders/input.js';
-import { SECRET_ENV } from '../../src/senders/secret.js';
+import { SECRET_ENV, secretsFromEnv, type TralixCredentials } from '../../src/senders/secret.js';
 import {
   type AsyncRequest,
   AsyncRequestSchema,
@@ -46,17 +46,24 @@ import {
 
 /**
  * A Tralix client for the tickets API (Basic auth required, seed 000) or the async API (its own
- * host, seed 002; Basic auth sent only when configured, so a dry run does not invent it).
+ * host, seed 002; Basic auth sent only when configured, so a dry run does not invent it). `path`
+ * names the URL credential: the keyEmpresa, or the `{Token}` of `PUT /{Token}/tickets` (the
+ * keyEmpresa when CFDI_LAYOUT_TRALIX_TOKEN is unset). A dry run fills in only what is missing.
  */
 async function tralixClient(
   args: SenderArgs,
   api: 'tralix' | 'tralix-async' = 'tralix',
+  path: 'key' | 'token' = 'key',
 ): Promise<TralixClient> {
-  const required =
-    api === 'tralix'
-      ? { key: SECRET_ENV.tralixKey, user: SECRET_ENV.tralixUser, password: SECRET_ENV.tralixPassword }
-      : { key: SECRET_ENV.tralixKey };
-  const credentials = await credentialsFor('tralix', required, args);
+  const present = secretsFromEnv(process.env).tralix;
+  const needed: Partial<Record<keyof TralixCredentials, string>> = {};
+  if (path === 'key') needed.key = SECRET_ENV.tralixKey;
+  else if (present.token === undefined && present.key === undefined) needed.token = SECRET_ENV.tralixToken;
+  if (api === 'tralix' && present.basic === undefined) {
+    needed.user = SECRET_ENV.tralixUser;
+    needed.password = SECRET_ENV.tralixPassword;
+  }
+  const credentials = await credentialsFor('tralix', needed, args);
   return createTralixClient(credentials, await clientOptions(api, args));
 }
 
@@ -67,7 +74,7 @@ interface PutArgs extends BatchArgs {
 const putCommand = {
   command: 'put <file>',
   describe:
-    'PUT /{token}/tickets for each JSON line {fecha, insumo, monto, numeroTicket, sucursal} (- for stdin)',
+    'PUT /{Token}/tickets for each JSON line {fecha, insumo, monto, numeroTicket, sucursal} (- for stdin)',
   builder: (y: Argv<SenderArgs>) =>
     withBatchOptions(y).positional('file', {
       type: 'string',
@@ -77,7 +84,7 @@ const putCommand = {
     runCommand('tralix tickets put', args, async () => {
       const parsed = parseJsonItems((await readInput(args.file)).toString('utf8'), TralixTicketSchema);
       const concurrency = concurrencyOf(args);
-      const client = await tralixClient(args);
+      const client = await tralixClient(args, 'tralix', 'token');
       return await sendBatch('tralix tickets put', args, client.http, parsed, {
         requests: (tickets) => tickets.map((t) => ticketPutOperation(client).request(t)),
         send: (tickets, journal) => putTickets(client, tickets, { journal, concurrency }),

@@ -28,7 +28,13 @@ export type ArchivoFuenteReader = (archivoFuente: string) => {
 
 /** The credentials the sandbox accepts (its own test values, never a real provider's). */
 export interface SandboxCredentials {
-  readonly tralix: { readonly key: string; readonly user: string; readonly password: string };
+  readonly tralix: {
+    readonly key: string;
+    /** The `{Token}` of `PUT /{Token}/tickets` (seed 000). Defaults to `key`. */
+    readonly token?: string | undefined;
+    readonly user: string;
+    readonly password: string;
+  };
   readonly facturav4: { readonly apiKey: string; readonly secretKey: string };
   readonly facture: { readonly user: string; readonly password: string };
 }

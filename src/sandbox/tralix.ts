@@ -33,13 +33,24 @@ import { writeZip } from './zip-write.js';
 const KEY = '(?<key>[^/]+)';
 
 /** Seed 000/002 and E.1: an unknown keyEmpresa is "401 Not Found – No existe la keyEmpresa". */
-function checkKey(request: SandboxRequest, env: SandboxEnv): SandboxReply | undefined {
-  return request.params.key === env.credentials.tralix.key ? undefined : text(401, 'No existe la keyEmpresa');
+function checkKey(
+  request: SandboxRequest,
+  env: SandboxEnv,
+  expected = env.credentials.tralix.key,
+): SandboxReply | undefined {
+  return request.params.key === expected ? undefined : text(401, 'No existe la keyEmpresa');
 }
 
-/** The ticket book sends `authorization: Basic …` on every call (seed 000). */
-function checkAuth(request: SandboxRequest, env: SandboxEnv): SandboxReply | undefined {
-  const keyError = checkKey(request, env);
+/**
+ * The ticket book sends `authorization: Basic {Token}` on every call (seed 000); its path carries the
+ * keyEmpresa, or for `PUT /{Token}/tickets` the token (`expected`).
+ */
+function checkAuth(
+  request: SandboxRequest,
+  env: SandboxEnv,
+  expected = env.credentials.tralix.key,
+): SandboxReply | undefined {
+  const keyError = checkKey(request, env, expected);
   if (keyError !== undefined) return keyError;
   const given = basicCredentials(header(request, 'authorization'));
   const { user, password } = env.credentials.tralix;
@@ -131,7 +142,8 @@ function ticketCfdiJson(env: SandboxEnv, request: SandboxRequest, cfdi: StampedC
 }
 
 function putTicket(request: SandboxRequest, env: SandboxEnv): SandboxReply {
-  const denied = checkAuth(request, env);
+  const { token, key } = env.credentials.tralix;
+  const denied = checkAuth(request, env, token ?? key);
   if (denied !== undefined) return denied;
   const body = jsonBody(request) as Record<string, unknown> | undefined;
   if (body === undefined || body === null || typeof body !== 'object') return text(400, PARAMETROS);

@@ -21,39 +21,66 @@ import {
   parseJsonResponse,
   unexpectedResponse,
 } from './provider-issues.js';
-import { basicAuth, requireSecret, SECRET_ENV, type Secret, type TralixCredentials } from './secret.js';
+import {
+  basicAuth,
+  basicFromToken,
+  basicTokenParts,
+  requireSecret,
+  SECRET_ENV,
+  type Secret,
+  type TralixCredentials,
+} from './secret.js';
 
 /*
  * Tralix: Portal de Autofacturación (seed 000: PUT /{token}/tickets, GET /{keyEmpresa}/cfdis,
  * PUT /{keyEmpresa}/expired) and the CFDI async API (seed 002: PUT /{keyEmpresa}/cfdisAsync,
- * GET /{keyEmpresa}/cfdis/{idPeticion}, GET /{keyEmpresa}/descargasCfdiAsync). The keyEmpresa is a
- * credential that travels in the URL path, so it is a Secret path segment, masked when printed.
+ * GET /{keyEmpresa}/cfdis/{idPeticion}, GET /{keyEmpresa}/descargasCfdiAsync). The keyEmpresa, and
+ * the `{Token}` of the tickets URL (its own credential where Tralix gives one, else the keyEmpresa),
+ * are credentials that travel in the URL path, so they are Secret path segments, masked when printed.
  */
 
-/** A Tralix client: the HTTP core plus the keyEmpresa and Basic credentials. */
+/** A Tralix client: the HTTP core plus the keyEmpresa, the tickets token and the Basic credentials. */
 export type TralixClient = ProviderClient<TralixCredentials>;
 
-/** Creates a {@link TralixClient}; the base URL is the Tralix host (`https://10.0.0.183:8572`). */
+/**
+ * Creates a {@link TralixClient}; the base URL is the Tralix host (`https://10.0.0.183:8572`). A
+ * `basic` credential is checked here (`SECRET_INVALID` when it is not a Basic token) and replaces
+ * `user` and `password` in the `authorization` header.
+ */
 export function createTralixClient(
   credentials: TralixCredentials,
   options: SenderClientOptions,
 ): TralixClient {
-  return createProviderClient(credentials, options);
+  const basic =
+    credentials.basic === undefined ? undefined : basicFromToken(credentials.basic, SECRET_ENV.tralixBasic);
+  const normalized: TralixCredentials = basic === undefined ? credentials : { ...credentials, basic };
+  return createProviderClient(normalized, options, basic === undefined ? [] : basicTokenParts(basic));
 }
 
 function key(client: TralixClient): Secret {
   return requireSecret(client.credentials.key, SECRET_ENV.tralixKey);
 }
 
+/** The `{Token}` of `PUT /{Token}/tickets` (seed 000): its own credential, else the keyEmpresa. */
+function ticketsToken(client: TralixClient): Secret {
+  return requireSecret(
+    client.credentials.token ?? client.credentials.key,
+    `${SECRET_ENV.tralixToken} (or ${SECRET_ENV.tralixKey}, which it defaults to)`,
+  );
+}
+
 const authorizations = new WeakMap<TralixClient, Secret>();
 
-/** The Basic header value, built once per client. */
+/** The `authorization: Basic {Token}` value (seed 000): the given token, else built from user and password, once per client. */
 function authorization(client: TralixClient): Secret {
+  const given = client.credentials.basic;
+  if (given !== undefined) return given;
   let value = authorizations.get(client);
   if (value === undefined) {
+    const alternative = `, or set ${SECRET_ENV.tralixBasic} to the {Token} of "authorization: Basic {Token}"`;
     value = basicAuth(
-      requireSecret(client.credentials.user, SECRET_ENV.tralixUser),
-      requireSecret(client.credentials.password, SECRET_ENV.tralixPassword),
+      requireSecret(client.credentials.user, `${SECRET_ENV.tralixUser}${alternative}`),
+      requireSecret(client.credentials.password, `${SECRET_ENV.tralixPassword}${alternative}`),
     );
     authorizations.set(client, value);
   }
@@ -62,7 +89,8 @@ function authorization(client: TralixClient): Secret {
 
 /** Seed 002 documents only Content-Type for the async API; Basic auth is added when configured. */
 function optionalAuthorization(client: TralixClient): Record<string, Secret> {
-  const { user, password } = client.credentials;
+  const { basic, user, password } = client.credentials;
+  if (basic !== undefined) return { authorization: basic };
   return user === undefined || password === undefined ? {} : { authorization: basicAuth(user, password) };
 }
 
@@ -111,14 +139,14 @@ function refusedText(response: HttpResponse, fallback: string): Outcome<never> {
   };
 }
 
-/** `PUT /{token}/tickets`: safe to repeat, a second PUT of the same ticket stores the same ticket. */
+/** `PUT /{Token}/tickets`: safe to repeat, a second PUT of the same ticket stores the same ticket. */
 export function ticketPutOperation(client: TralixClient): Operation<TralixTicket, TicketPutResult> {
   return {
     name: 'tralix.tickets.put',
     safety: 'idempotent',
     request: (ticket) => ({
       method: 'PUT',
-      path: [key(client), 'tickets'],
+      path: [ticketsToken(client), 'tickets'],
       headers: { authorization: authorization(client), ...JSON_HEADERS },
       body: stringifyJson({
         fecha: ticket.fecha,

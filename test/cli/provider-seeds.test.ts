@@ -113,3 +113,59 @@ describe('tralix tickets expire: PUT or POST (seed 000)', () => {
     }
   });
 });
+
+describe('Tralix credentials: the tickets {Token} and a raw Basic {Token} (seed 000)', () => {
+  const token = 'TOKq41tickets';
+  const basic = Buffer.from('usr-w8q:pw-Kx2').toString('base64');
+  const credentials = {
+    ...C,
+    tralix: { key: 'KEYm52empresa', token, user: 'usr-w8q', password: 'pw-Kx2' },
+  };
+  const secrets = [token, basic, 'KEYm52empresa', 'usr-w8q', 'pw-Kx2'];
+  const noLeak = (text: string) => {
+    for (const s of secrets) expect(text.includes(s), `output contains ${s.slice(0, 3)}…`).toBe(false);
+  };
+
+  it('puts with CFDI_LAYOUT_TRALIX_TOKEN and CFDI_LAYOUT_TRALIX_BASIC, no user or password, nothing printed', async () => {
+    sb = await sandbox({ credentials });
+    const vars = env({
+      CFDI_LAYOUT_TRALIX_KEY: 'KEYm52empresa',
+      CFDI_LAYOUT_TRALIX_TOKEN: token,
+      CFDI_LAYOUT_TRALIX_BASIC: `Basic ${basic}`,
+    });
+    const base = ['--base-url', sb.urls.tralix];
+    const put = await runCli(['tralix', 'tickets', 'put', '-', ...base], {
+      env: vars,
+      input: JSON.stringify(ticket(3)),
+    });
+    expect(put.code, put.stderr).toBe(0);
+    expect(sb.state.tralix.tickets['S1/T3']?.puts).toBe(1);
+    const got = await runCli(['tralix', 'tickets', 'get', '--ticket', 'T3', '--sucursal', 'S1', ...base], {
+      env: vars,
+    });
+    expect(got.code, got.stderr).toBe(0);
+    expect(got.stderr).toContain('aun no genera cfdi');
+    const dry = await runCli(['tralix', 'tickets', 'put', '-', ...base, '--dry-run'], {
+      env: vars,
+      input: JSON.stringify(ticket(3)),
+    });
+    expect(dry.stdout).toContain('authorization: ***');
+    expect(dry.stderr).not.toContain('is not set');
+    for (const run of [put, got, dry]) noLeak(run.stdout + run.stderr);
+  });
+
+  it('without CFDI_LAYOUT_TRALIX_TOKEN the tickets URL carries the key; a malformed Basic is SECRET_INVALID', async () => {
+    sb = await sandbox();
+    const put = await runCli(['tralix', 'tickets', 'put', '-', '--base-url', sb.urls.tralix], {
+      env: env({ CFDI_LAYOUT_TRALIX_KEY: C.tralix.key, CFDI_LAYOUT_TRALIX_BASIC: 'dGVwb3g6dGVwb3g=' }),
+      input: JSON.stringify(ticket(4)),
+    });
+    expect(put.code, put.stderr).toBe(0);
+    const bad = await runCli(['tralix', 'tickets', 'get', '--base-url', sb.urls.tralix], {
+      env: env({ CFDI_LAYOUT_TRALIX_KEY: C.tralix.key, CFDI_LAYOUT_TRALIX_BASIC: 'tepox:tep ox' }),
+    });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('error SECRET_INVALID: CFDI_LAYOUT_TRALIX_BASIC must be');
+    expect(bad.stderr).not.toContain('tep ox');
+  });
+});

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LAYOUTS, renderLayout } from '../../src/layouts/index.js';
-import type { Sandbox } from '../../src/sandbox/index.js';
+import { DEFAULT_SANDBOX_CREDENTIALS, type Sandbox } from '../../src/sandbox/index.js';
 import { SANDBOX_RECEPTOR, ticketComprobante } from '../../src/sandbox/stamp.js';
 import { readZip } from '../../src/sandbox/zip-read.js';
 import { openJournal } from '../../src/senders/journal.js';
@@ -17,6 +17,7 @@ import {
   putTickets,
   submitAsync,
   TralixTicketSchema,
+  ticketPutOperation,
   waitForAsync,
 } from '../../src/senders/tralix.js';
 import { FAST, sandbox, ticket, tralixClient } from './helpers.js';
@@ -26,6 +27,8 @@ afterEach(async () => {
   await sb?.close();
   sb = undefined;
 });
+
+const C = DEFAULT_SANDBOX_CREDENTIALS;
 
 const tickets = (n: number) => Array.from({ length: n }, (_, i) => TralixTicketSchema.parse(ticket(i)));
 
@@ -119,6 +122,61 @@ describe('Tralix tickets (seed 000) against the sandbox', () => {
       await sb.close();
       sb = undefined;
     }
+  });
+
+  it('puts tickets under their own {Token} and authorizes with a Basic {Token} given whole (seed 000)', async () => {
+    const token = 'c0ffee-tickets-token';
+    sb = await sandbox({ credentials: { ...DEFAULT_SANDBOX_CREDENTIALS, tralix: { ...C.tralix, token } } });
+    const base = { ...FAST, baseUrl: sb.urls.tralix };
+    const seedBasic = 'dGVwb3g6dGVwb3g='; // seed 000's example: tepox:tepox
+    for (const basic of [seedBasic, `Basic ${seedBasic}`]) {
+      const client = createTralixClient(
+        { key: new Secret(C.tralix.key), token: new Secret(token), basic: new Secret(basic) },
+        base,
+      );
+      expect((await putTickets(client, tickets(1))).counts.stored).toBe(1);
+      expect((await getTicketCfdis(client)).status).toBe('answered');
+      const described = client.http.describe(
+        ticketPutOperation(client).request(TralixTicketSchema.parse(ticket(0))),
+      );
+      expect(described.headers.authorization).toBe('***');
+      expect(described.url).toMatch(/\/tralix\/\*\*\*\/tickets$/);
+      expect(client.http.redact(`echo ${seedBasic} tepox:tepox ${token}`)).toBe('echo *** *** ***');
+    }
+    // Without its own token the tickets URL carries the keyEmpresa, which this Tralix does not take there.
+    const keyOnly = tralixClient(sb);
+    expect((await putTickets(keyOnly, tickets(1))).outcomes[0]).toMatchObject({
+      status: 'refused',
+      issues: [{ message: 'No existe la keyEmpresa' }],
+    });
+    expect((await getTicketCfdis(keyOnly)).status).toBe('answered');
+  });
+
+  it('says which variable is missing or malformed, never its value', async () => {
+    sb = await sandbox();
+    const base = { ...FAST, baseUrl: sb.urls.tralix };
+    const malformed = (() => {
+      try {
+        createTralixClient({ key: new Secret(C.tralix.key), basic: new Secret('tepox:tepox') }, base);
+      } catch (err) {
+        return err as { code?: string; message: string };
+      }
+      return undefined;
+    })();
+    expect(malformed?.code).toBe('SECRET_INVALID');
+    expect(malformed?.message).toContain('CFDI_LAYOUT_TRALIX_BASIC');
+    expect(malformed?.message).not.toContain('tepox:tepox');
+    const noAuth = createTralixClient({ key: new Secret(C.tralix.key) }, base);
+    await expect(getTicketCfdis(noAuth)).rejects.toMatchObject({
+      code: 'SECRET_MISSING',
+      message: expect.stringContaining('CFDI_LAYOUT_TRALIX_BASIC') as unknown,
+    });
+    const noToken = createTralixClient({ user: new Secret('tepox'), password: new Secret('tepox') }, base);
+    await expect(putTickets(noToken, tickets(1))).rejects.toMatchObject({
+      code: 'SECRET_MISSING',
+      message: expect.stringContaining('CFDI_LAYOUT_TRALIX_TOKEN (or CFDI_LAYOUT_TRALIX_KEY') as unknown,
+    });
+    expect(sb.state.stats.requests).toBe(0);
   });
 
   it('refuses a bad ticket number and an unknown keyEmpresa with the seed texts', async () => {
