@@ -156,9 +156,7 @@ export function basicTokenParts(header: Secret): Secret[] {
   const decoded = Buffer.from(token, 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
   const parts =
-    colon <= 0 || /\p{Cc}/u.test(decoded)
-      ? []
-      : [decoded, decoded.slice(0, colon), decoded.slice(colon + 1)];
+    colon <= 0 || /\p{Cc}/u.test(decoded) ? [] : [decoded, decoded.slice(0, colon), decoded.slice(colon + 1)];
   return [token, ...parts].filter((part) => part.length >= 3).map((part) => new Secret(part));
 }
 
