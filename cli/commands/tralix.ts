@@ -293,18 +293,27 @@ const statusCommand = {
 } satisfies CommandModule<SenderArgs, StatusArgs>;
 
 interface DownloadArgs extends SenderArgs {
-  uuid: string;
+  uuid?: string;
   representacion: Representacion;
   out: string;
 }
 
 const downloadCommand = {
   command: 'download',
-  describe: 'GET /{keyEmpresa}/descargasCfdiAsync: the XML, the PDF, or a ZIP with both (XML_PDF)',
+  describe:
+    'GET /{keyEmpresa}/descargasCfdiAsync: the XML, the PDF, or a ZIP with both (XML_PDF); without --uuid, every CFDI',
   builder: (y: Argv<SenderArgs>) =>
     withSenderOptions(y)
-      .option('uuid', { type: 'string', demandOption: true })
-      .option('representacion', { choices: ['XML', 'PDF', 'XML_PDF'] as const, default: 'XML_PDF' as const })
+      .option('uuid', {
+        type: 'string',
+        describe:
+          'The CFDI to download; omit it to download every CFDI in --representacion (seed 002 example #1)',
+      })
+      .option('representacion', {
+        choices: ['XML', 'PDF', 'XML_PDF'] as const,
+        default: 'XML_PDF' as const,
+        describe: 'XML, PDF, or a ZIP with both',
+      })
       .option('out', {
         type: 'string',
         default: '.',
@@ -313,7 +322,11 @@ const downloadCommand = {
   handler: (args: DownloadArgs) =>
     runCommand('tralix async download', args, async () => {
       const client = await tralixClient(args, 'tralix-async');
-      const query = { uuid: String(args.uuid), representacion: args.representacion };
+      const query = {
+        uuid: args.uuid === undefined ? undefined : String(args.uuid),
+        representacion: args.representacion,
+      };
+      if (query.uuid === '') throw usage('--uuid must not be empty: omit it to download every CFDI');
       if (args['dry-run'] === true)
         return dryRun(client.http, [asyncDownloadOperation(client).request(query)], args);
       const outcome = await downloadAsync(client, query);

@@ -366,7 +366,8 @@ function download(request: SandboxRequest, env: SandboxEnv, source: 'async' | 't
       (idCfdi === undefined || c.idCfd === idCfdi),
   );
   if (chosen.length === 0) return { status: 204 };
-  // Seed 002 example #2: a uuid alone downloads a ZIP with the XML and the PDF.
+  // Seed 002 example #2: a uuid alone downloads a ZIP with the XML and the PDF. Example #1, a
+  // representacion alone, downloads every CFDI: one is its file, several a ZIP of their files.
   const [one] = chosen;
   return representation(
     chosen,

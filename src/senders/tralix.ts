@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CfdiLayoutError } from '../errors.js';
 import { error, type Issue, warning } from '../issues.js';
 import {
   type BatchOptions,
@@ -645,11 +646,14 @@ export interface Download {
   readonly data: Uint8Array;
 }
 
-/** What to download: a CFDI by uuid and representation. */
-export interface DownloadQuery {
-  readonly uuid: string;
-  readonly representacion: Representacion;
-}
+/**
+ * What to download (seed 002: "Al menos debe estar aplicado uno de los parámetros disponibles"): a
+ * CFDI by uuid (a ZIP of its XML and PDF when no representacion is given, seed 002 example #2), or
+ * with no uuid every CFDI in that representacion (`?representacion=XML`, example #1).
+ */
+export type DownloadQuery =
+  | { readonly uuid: string; readonly representacion?: Representacion | undefined }
+  | { readonly uuid?: string | undefined; readonly representacion: Representacion };
 
 const EXTENSIONS: Record<Representacion, string> = { XML: 'xml', PDF: 'pdf', XML_PDF: 'zip' };
 
@@ -662,22 +666,44 @@ function filenameOf(response: HttpResponse, fallback: string): string {
   return base === '' || base === '.' || base === '..' ? fallback : base;
 }
 
-/** `GET /{keyEmpresa}/descargasCfdiAsync?uuid&representacion`: a download, safe to repeat. */
+/** The name of a download the provider did not name: `<uuid>` or `cfdis`, with the extension its content says. */
+function fallbackName(response: HttpResponse, query: DownloadQuery): string {
+  const zip = /zip/i.test(response.headers.get('content-type') ?? '');
+  const extension = zip ? 'zip' : EXTENSIONS[query.representacion ?? 'XML_PDF'];
+  return `${query.uuid ?? 'cfdis'}.${extension}`;
+}
+
+function checkDownloadQuery(query: DownloadQuery): void {
+  if (query.uuid === '' || (query.uuid === undefined && query.representacion === undefined)) {
+    throw new CfdiLayoutError(
+      'SENDER_REQUEST_INVALID',
+      'descargasCfdiAsync needs a uuid, a representacion (XML, PDF or XML_PDF), or both (seed 002: at least one parameter)',
+    );
+  }
+}
+
+/**
+ * `GET /{keyEmpresa}/descargasCfdiAsync?uuid&representacion`, either parameter optional but not
+ * both: a download, safe to repeat. 204 "No existen CFDI", 400 and 401 are refusals with the
+ * provider's text.
+ */
 export function asyncDownloadOperation(client: TralixClient): Operation<DownloadQuery, Download> {
   return {
     name: 'tralix.async.download',
     safety: 'idempotent',
-    request: (query): HttpRequest => ({
-      method: 'GET',
-      path: [key(client), 'descargasCfdiAsync'],
-      query: { uuid: query.uuid, representacion: query.representacion },
-      headers: { ...optionalAuthorization(client) },
-    }),
+    request: (query): HttpRequest => {
+      checkDownloadQuery(query);
+      return {
+        method: 'GET',
+        path: [key(client), 'descargasCfdiAsync'],
+        query: { uuid: query.uuid, representacion: query.representacion },
+        headers: { ...optionalAuthorization(client) },
+      };
+    },
     parse: (response, query) => {
       if (response.status === 200) {
-        const fallback = `${query.uuid}.${EXTENSIONS[query.representacion]}`;
         const download: Download = {
-          filename: filenameOf(response, fallback),
+          filename: filenameOf(response, fallbackName(response, query)),
           contentType: response.headers.get('content-type') ?? 'application/octet-stream',
           data: response.body,
         };
@@ -691,7 +717,7 @@ export function asyncDownloadOperation(client: TralixClient): Operation<Download
   };
 }
 
-/** Downloads a stamped CFDI as XML, PDF or a ZIP of both. */
+/** Downloads a stamped CFDI (or, without a uuid, every CFDI) as XML, PDF or a ZIP of both. */
 export function downloadAsync(client: TralixClient, query: DownloadQuery): Promise<Outcome<Download>> {
   return perform(client.http, asyncDownloadOperation(client), query);
 }

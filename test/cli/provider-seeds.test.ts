@@ -1,10 +1,14 @@
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { LAYOUTS, renderLayout } from '../../src/layouts/index.js';
 import type { Sandbox, SandboxOptions } from '../../src/sandbox/index.js';
-import { DEFAULT_SANDBOX_CREDENTIALS } from '../../src/sandbox/index.js';
-import { putTickets, TralixTicketSchema } from '../../src/senders/tralix.js';
+import { DEFAULT_SANDBOX_CREDENTIALS, readZip } from '../../src/sandbox/index.js';
+import { SANDBOX_RECEPTOR, ticketComprobante } from '../../src/sandbox/stamp.js';
+import { putTickets, submitAsync, TralixTicketSchema } from '../../src/senders/tralix.js';
 import { sandbox, ticket, tralixClient } from '../senders/helpers.js';
-import { assertCliBuilt, CLI, runCli, runJson } from './run-cli.js';
+import { assertCliBuilt, CLI, runCli, runJson, scratchDir } from './run-cli.js';
 
 /*
  * The provider commands where the seeds can be read two ways (seeds 000, 002, 003), run as the
@@ -167,5 +171,46 @@ describe('Tralix credentials: the tickets {Token} and a raw Basic {Token} (seed 
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('error SECRET_INVALID: CFDI_LAYOUT_TRALIX_BASIC must be');
     expect(bad.stderr).not.toContain('tep ox');
+  });
+});
+
+describe('tralix async download without --uuid (seed 002 example #1)', () => {
+  const archivoFuente = (n: string) =>
+    renderLayout(
+      LAYOUTS['tralix-40'],
+      ticketComprobante({ numeroTicket: n, monto: '58.00' }, SANDBOX_RECEPTOR, '2025-03-27T10:00:00'),
+    ).text;
+
+  it('downloads every CFDI in the representacion, and exits 1 with the seed text when there is none', async () => {
+    sb = await sandbox({ asyncPolls: 1 });
+    const scratch = scratchDir('download');
+    try {
+      const args = ['tralix', 'async', 'download', '--representacion', 'XML', '--out', scratch.dir];
+      const base = ['--base-url', sb.urls.tralix];
+      const vars = env({ CFDI_LAYOUT_TRALIX_KEY: C.tralix.key });
+      const none = await runCli([...args, ...base], { env: vars });
+      expect(none.code).toBe(1);
+      expect(none.stderr).toContain('No Content - No existen CFDI');
+      const report = await submitAsync(
+        tralixClient(sb),
+        ['W1', 'W2'].map((n) => ({ idTipoCfd: 't', idSucursal: 's', archivoFuente: archivoFuente(n) })),
+        { wait: { intervalMs: 1, maxIntervalMs: 2, timeoutMs: 5_000 } },
+      );
+      const uuids = report.outcomes.map((o) => o.result?.status?.uuid ?? '');
+      const dry = await runCli([...args, ...base, '--dry-run'], { env: vars });
+      expect(dry.stdout).toMatch(
+        /^GET http:\/\/127\.0\.0\.1:\d+\/tralix\/\*\*\*\/descargasCfdiAsync\?representacion=XML$/m,
+      );
+      const all = await runJson([...args, ...base], { env: vars });
+      expect(all.code, all.stderr).toBe(0);
+      expect(all.doc.outputs).toMatchObject({
+        status: 'answered',
+        result: { filename: 'cfdis.zip', contentType: 'application/zip' },
+      });
+      const zip = readFileSync(join(scratch.dir, 'cfdis.zip'));
+      expect(readZip(new Uint8Array(zip)).map((e) => e.name)).toEqual(uuids.map((u) => `${u}.xml`));
+    } finally {
+      scratch.cleanup();
+    }
   });
 });

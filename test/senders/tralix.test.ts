@@ -273,6 +273,50 @@ describe('Tralix CFDI async (seed 002) against the sandbox', () => {
     ).toBe('refused');
   });
 
+  it('downloads every CFDI without a uuid (seed 002 example #1), keeping the 204, 400 and 401 answers', async () => {
+    sb = await sandbox({ asyncPolls: 1 });
+    const client = tralixClient(sb);
+    expect(await downloadAsync(client, { representacion: 'XML' })).toMatchObject({
+      status: 'refused',
+      issues: [{ code: 'PROVIDER_REFUSED', message: 'No Content - No existen CFDI' }],
+    });
+    const stamp = async (n: string) =>
+      (
+        await submitAsync(client, [{ idTipoCfd: 't', idSucursal: 's', archivoFuente: archivoFuente(n) }], {
+          wait: fastWait,
+        })
+      ).outcomes[0]?.result?.status?.uuid ?? '';
+    const first = await stamp('D1');
+    const one = await downloadAsync(client, { representacion: 'XML' });
+    expect(one.result?.filename).toBe(`${first}.xml`);
+    expect(Buffer.from(one.result?.data ?? []).toString()).toContain(`UUID="${first}"`);
+    const second = await stamp('D2');
+    const all = await downloadAsync(client, { representacion: 'XML' });
+    expect(all.result).toMatchObject({ filename: 'cfdis.zip', contentType: 'application/zip' });
+    expect(readZip(all.result?.data ?? new Uint8Array()).map((e) => e.name)).toEqual([
+      `${first}.xml`,
+      `${second}.xml`,
+    ]);
+    expect(
+      (await downloadAsync(client, { uuid: second })).result?.filename,
+      'a uuid alone is a ZIP (example #2)',
+    ).toBe(`${second}.zip`);
+    expect(await downloadAsync(client, { representacion: 'HTML' as unknown as 'XML' })).toMatchObject({
+      status: 'refused',
+      issues: [{ message: 'Parámetros incorrectos' }],
+    });
+    const wrongKey = createTralixClient({ key: new Secret('nope') }, { ...FAST, baseUrl: sb.urls.tralix });
+    expect(await downloadAsync(wrongKey, { representacion: 'PDF' })).toMatchObject({
+      status: 'refused',
+      issues: [{ message: 'No existe la keyEmpresa' }],
+    });
+    const requests = sb.state.stats.requests;
+    await expect(downloadAsync(client, {} as unknown as { representacion: 'XML' })).rejects.toMatchObject({
+      code: 'SENDER_REQUEST_INVALID',
+    });
+    expect(sb.state.stats.requests).toBe(requests);
+  });
+
   it('completes an invalid archivoFuente with 400 and the validator issues in the seed format', async () => {
     sb = await sandbox({ asyncPolls: 1 });
     const client = tralixClient(sb);
