@@ -453,11 +453,18 @@ export const CANCEL_CODES: Readonly<Record<string, { readonly text: string; read
 /** c_MotivoCancelacion (E.4). */
 export type MotivoCancelacion = '01' | '02' | '03' | '04';
 
-/** A cancellation: motivo 01 requires the UUID that replaces the cancelled CFDI. */
+/**
+ * A cancellation. Seed 003 documents the UUID and the `Sucursal` header only; the SAT requires a
+ * motivo on every cancellation, and with motivo 01 the UUID that replaces the cancelled CFDI (E.4),
+ * so both are sent as the query parameters `motivo` and `folioSustitucion`.
+ */
 export interface Cancelacion {
   readonly uuid: string;
+  /** c_MotivoCancelacion, required by the SAT though seed 003 does not name it. */
   readonly motivo: MotivoCancelacion;
+  /** The replacing CFDI's UUID: required with motivo 01, refused with any other. */
   readonly folioSustitucion?: string | undefined;
+  /** The `Sucursal` header (seed 003), a branch ID from `sucursales`; not sent when absent. */
   readonly sucursal?: string | undefined;
 }
 
@@ -504,8 +511,9 @@ const CancelJsonSchema = z.looseObject({
 });
 
 /**
- * `GET /rest/cancelacion/produccion/?uuid=`: repeating a cancellation answers 202 "previamente
- * cancelado", so it is safe to repeat; motivo and folioSustitucion travel as query parameters.
+ * `GET /rest/cancelacion/produccion/?uuid=` with `Sucursal` when given: repeating a cancellation
+ * answers 202 "previamente cancelado", so it is safe to repeat; motivo and folioSustitucion (the
+ * SAT's, not in seed 003) travel as query parameters.
  */
 export function cancelOperation(
   client: FactureClient,

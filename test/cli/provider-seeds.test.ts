@@ -7,7 +7,7 @@ import type { Sandbox, SandboxOptions } from '../../src/sandbox/index.js';
 import { DEFAULT_SANDBOX_CREDENTIALS, readZip } from '../../src/sandbox/index.js';
 import { SANDBOX_RECEPTOR, ticketComprobante } from '../../src/sandbox/stamp.js';
 import { putTickets, submitAsync, TralixTicketSchema } from '../../src/senders/tralix.js';
-import { sandbox, ticket, tralixClient } from '../senders/helpers.js';
+import { preCfdi, sandbox, ticket, tralixClient } from '../senders/helpers.js';
 import { assertCliBuilt, CLI, runCli, runJson, scratchDir } from './run-cli.js';
 
 /*
@@ -209,6 +209,50 @@ describe('tralix async download without --uuid (seed 002 example #1)', () => {
       });
       const zip = readFileSync(join(scratch.dir, 'cfdis.zip'));
       expect(readZip(new Uint8Array(zip)).map((e) => e.name)).toEqual(uuids.map((u) => `${u}.xml`));
+    } finally {
+      scratch.cleanup();
+    }
+  });
+});
+
+describe('facture cancelar: the Sucursal header from the config (seed 003)', () => {
+  const FACTURE_ENV = {
+    CFDI_LAYOUT_FACTURE_USER: C.facture.user,
+    CFDI_LAYOUT_FACTURE_PASSWORD: C.facture.password,
+  };
+
+  it('sends providers.facture.sucursal (or --sucursal) as Sucursal, and needs the SAT motivo', async () => {
+    sb = await sandbox();
+    const scratch = scratchDir('cancel');
+    try {
+      const config = (sucursal: string) =>
+        scratch.file(
+          `config-${sucursal}.json`,
+          JSON.stringify({ providers: { facture: { baseUrl: sb?.urls.facture, sucursal } } }),
+        );
+      const vars = env(FACTURE_ENV);
+      const pre = scratch.file('pre.xml', preCfdi('Q1'));
+      const stamped = await runCli(
+        ['facture', 'timbrar', pre, '--out', join(scratch.dir, 'out'), '--config', config('1')],
+        { env: vars },
+      );
+      expect(stamped.code, stamped.stderr).toBe(0);
+      const uuid = (JSON.parse(stamped.stdout.trim()) as { result: { uuid: string } }).result.uuid;
+      const cancel = ['facture', 'cancelar', uuid, '--motivo', '02'];
+      const dry = await runCli([...cancel, '--config', config('1'), '--dry-run'], { env: vars });
+      expect(dry.stdout).toMatch(/^GET \S+\/rest\/cancelacion\/produccion\/\?uuid=[0-9A-F-]+&motivo=02$/m);
+      expect(dry.stdout).toContain('Sucursal: 1');
+      const wrong = await runCli([...cancel, '--config', config('99')], { env: vars });
+      expect(wrong.code).toBe(1);
+      expect(wrong.stderr).toContain('La sucursal 99 no existe o no está activa');
+      const overridden = await runJson([...cancel, '--config', config('99'), '--sucursal', '1'], {
+        env: vars,
+      });
+      expect(overridden.code, overridden.stderr).toBe(0);
+      expect(overridden.doc.outputs).toMatchObject({ status: 'stored', result: { codigo: '201' } });
+      const noMotivo = await runCli(['facture', 'cancelar', uuid, '--config', config('1')], { env: vars });
+      expect(noMotivo.code).toBe(2);
+      expect(noMotivo.stderr).toContain('motivo');
     } finally {
       scratch.cleanup();
     }
