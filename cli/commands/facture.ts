@@ -1,6 +1,7 @@
 import { basename, join } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import {
+  type AcuseForm,
   acuseOperation,
   type Cancelacion,
   cancelar,
@@ -300,6 +301,36 @@ const cancelarCommand = {
     }),
 } satisfies CommandModule<SenderArgs, CancelArgs>;
 
+interface AcuseArgs extends FactureArgs {
+  uuid: string;
+  'uuid-in': AcuseForm;
+}
+
+const acuseCommand = {
+  command: 'acuse <uuid>',
+  describe:
+    'GET /rest/cancelacion/acuse/?uuid=UUID (or /acuse/UUID with --uuid-in path): the cancellation acuse',
+  builder: (y: Argv<SenderArgs>) =>
+    withAccept(y, 'xml')
+      .positional('uuid', { type: 'string', demandOption: true })
+      .option('uuid-in', {
+        choices: ['query', 'path'] as const,
+        default: 'query' as const,
+        describe:
+          'Where the UUID goes: seed 003 writes the route acuse/uuid?, read as acuse/?uuid=UUID (query) or acuse/UUID (path)',
+      }) as unknown as Argv<AcuseArgs>,
+  handler: (args: AcuseArgs) =>
+    runCommand('facture acuse', args, async () => {
+      const client = await factureClient(args);
+      const op = acuseOperation(client, args['uuid-in']);
+      const query = { value: String(args.uuid), format: args.accept };
+      if (args['dry-run'] === true) return dryRun(client.http, [op.request(query)], args);
+      return outcomeResult(await perform(client.http, op, query), client.http, args, (doc) =>
+        printDocument(doc, client),
+      );
+    }),
+} satisfies CommandModule<SenderArgs, AcuseArgs>;
+
 /** `cfdi-layout facture …`: Facture APP REST (usuario, sucursales, timbrado, masivo, consulta, cancelación, acuse). */
 export const factureCommand = {
   command: 'facture',
@@ -336,15 +367,7 @@ export const factureCommand = {
       .command(fileCommand('xml'))
       .command(fileCommand('pdf'))
       .command(cancelarCommand)
-      .command(
-        documentCommand(
-          'acuse',
-          'GET /rest/cancelacion/acuse/?uuid=UUID: the cancellation acuse',
-          'xml',
-          acuseOperation,
-          'uuid',
-        ),
-      )
+      .command(acuseCommand)
       .demandCommand(1, 'Name a facture command.'),
   handler: () => undefined,
 } satisfies CommandModule<SenderArgs, SenderArgs>;

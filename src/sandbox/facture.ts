@@ -241,7 +241,7 @@ function masivoDownload(request: SandboxRequest, env: SandboxEnv): SandboxReply 
 function lookup(request: SandboxRequest, env: SandboxEnv, param: string): SandboxReply | StampedCfdi {
   const denied = authorize(request, env);
   if (denied !== undefined) return denied;
-  const uuid = (request.query.get(param) ?? '').toUpperCase();
+  const uuid = (request.params.uuid ?? request.query.get(param) ?? '').toUpperCase();
   const cfdi = env.state.facture.cfdis[uuid];
   return cfdi ?? failure(request, 404, '205', `UUID ${uuid} no encontrado`);
 }
@@ -362,5 +362,14 @@ export const FACTURE_ROUTES: readonly Route[] = [
     mutates: true,
     handle: cancelar,
   },
+  // Seed 003 writes `/rest/cancelacion/acuse/uuid?`: served as `acuse/?uuid=`, `acuse/uuid?uuid=`
+  // and `acuse/{uuid}`.
   { methods: ['GET'], pattern: new RegExp(`${REST}/cancelacion/acuse(?:/uuid)?/?$`), handle: acuse },
+  {
+    methods: ['GET'],
+    pattern: new RegExp(
+      `${REST}/cancelacion/acuse/(?<uuid>[0-9A-Fa-f]{8}(?:-[0-9A-Fa-f]{4}){3}-[0-9A-Fa-f]{12})/?$`,
+    ),
+    handle: acuse,
+  },
 ];

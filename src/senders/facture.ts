@@ -111,22 +111,32 @@ function documentOf(response: HttpResponse, format: FactureFormat): FactureDocum
   }
 }
 
+/** Where a document query goes: the path after `/rest/`, and the query parameters. */
+interface DocumentRoute {
+  readonly path: readonly string[];
+  /** Seed 003 writes its routes with a trailing `/`. Defaults to true. */
+  readonly trailingSlash?: boolean;
+  readonly query?: Readonly<Record<string, string>>;
+}
+
 function documentOperation(
   client: FactureClient,
   name: string,
-  route: readonly string[],
-  query: (input: string) => Record<string, string>,
+  route: (value: string) => DocumentRoute,
 ): Operation<DocumentQuery, FactureDocument> {
   return {
     name,
     safety: 'idempotent',
-    request: ({ value, format }) => ({
-      method: 'GET',
-      path: ['rest', ...route],
-      trailingSlash: true,
-      query: query(value),
-      headers: headers(client, format),
-    }),
+    request: ({ value, format }) => {
+      const where = route(value);
+      return {
+        method: 'GET',
+        path: ['rest', ...where.path],
+        trailingSlash: where.trailingSlash ?? true,
+        ...(where.query === undefined ? {} : { query: where.query }),
+        headers: headers(client, format),
+      };
+    },
     parse: (response, { format }) => {
       if (response.status >= 400) return refusal(response);
       if (response.status !== 200) throw unexpectedResponse(response, name);
@@ -148,22 +158,38 @@ export interface DocumentQuery {
 
 /** `GET /rest/administracion/usuario/`. */
 export function usuarioOperation(client: FactureClient): Operation<DocumentQuery, FactureDocument> {
-  return documentOperation(client, 'facture.usuario', ['administracion', 'usuario'], () => ({}));
+  return documentOperation(client, 'facture.usuario', () => ({ path: ['administracion', 'usuario'] }));
 }
 
 /** `GET /rest/administracion/sucursales/`. */
 export function sucursalesOperation(client: FactureClient): Operation<DocumentQuery, FactureDocument> {
-  return documentOperation(client, 'facture.sucursales', ['administracion', 'sucursales'], () => ({}));
+  return documentOperation(client, 'facture.sucursales', () => ({ path: ['administracion', 'sucursales'] }));
 }
 
 /** `GET /rest/consulta/cfdi/?cfdi=UUID`. */
 export function consultaOperation(client: FactureClient): Operation<DocumentQuery, FactureDocument> {
-  return documentOperation(client, 'facture.consulta', ['consulta', 'cfdi'], (u) => ({ cfdi: u }));
+  return documentOperation(client, 'facture.consulta', (u) => ({
+    path: ['consulta', 'cfdi'],
+    query: { cfdi: u },
+  }));
 }
 
-/** `GET /rest/cancelacion/acuse/?uuid=UUID` (seed 003 writes the route as `acuse/uuid?`). */
-export function acuseOperation(client: FactureClient): Operation<DocumentQuery, FactureDocument> {
-  return documentOperation(client, 'facture.acuse', ['cancelacion', 'acuse'], (u) => ({ uuid: u }));
+/**
+ * Where the acuse route takes the UUID. Seed 003 writes it `/rest/cancelacion/acuse/uuid?`, which
+ * reads as `acuse/?uuid=UUID` (`query`, like its other consulta routes) or as `acuse/{uuid}` (`path`).
+ */
+export type AcuseForm = 'query' | 'path';
+
+/** `GET /rest/cancelacion/acuse/?uuid=UUID` (form `query`, the default) or `GET /rest/cancelacion/acuse/UUID` (form `path`). */
+export function acuseOperation(
+  client: FactureClient,
+  form: AcuseForm = 'query',
+): Operation<DocumentQuery, FactureDocument> {
+  return documentOperation(client, 'facture.acuse', (u) =>
+    form === 'path'
+      ? { path: ['cancelacion', 'acuse', u], trailingSlash: false }
+      : { path: ['cancelacion', 'acuse'], query: { uuid: u } },
+  );
 }
 
 /** The user's status and available credits. */
@@ -191,13 +217,14 @@ export function consultarCfdi(
   return perform(client.http, consultaOperation(client), { value: uuid, format });
 }
 
-/** The cancellation acuse of a cancelled CFDI. */
+/** The cancellation acuse of a cancelled CFDI, the UUID in the query (default) or in the path. */
 export function getAcuse(
   client: FactureClient,
   uuid: string,
   format: FactureFormat = 'xml',
+  form: AcuseForm = 'query',
 ): Promise<Outcome<FactureDocument>> {
-  return perform(client.http, acuseOperation(client), { value: uuid, format });
+  return perform(client.http, acuseOperation(client, form), { value: uuid, format });
 }
 
 /** `GET /rest/consulta/xml/?uuid=` or `/rest/consulta/pdf/?uuid=`: a file, safe to repeat. */

@@ -60,6 +60,7 @@ export {
   updateOrders,
 } from './facturav4.js';
 export {
+  type AcuseForm,
   CANCEL_CODES,
   CANCEL_INVALID,
   type Cancelacion,

@@ -215,7 +215,7 @@ describe('tralix async download without --uuid (seed 002 example #1)', () => {
   });
 });
 
-describe('facture cancelar: the Sucursal header from the config (seed 003)', () => {
+describe('facture cancelar and acuse (seed 003): Sucursal from the config, the acuse UUID in the query or the path', () => {
   const FACTURE_ENV = {
     CFDI_LAYOUT_FACTURE_USER: C.facture.user,
     CFDI_LAYOUT_FACTURE_PASSWORD: C.facture.password,
@@ -253,6 +253,24 @@ describe('facture cancelar: the Sucursal header from the config (seed 003)', () 
       const noMotivo = await runCli(['facture', 'cancelar', uuid, '--config', config('1')], { env: vars });
       expect(noMotivo.code).toBe(2);
       expect(noMotivo.stderr).toContain('motivo');
+      for (const form of ['query', 'path']) {
+        const acuse = await runCli(['facture', 'acuse', uuid, '--uuid-in', form, '--config', config('1')], {
+          env: vars,
+        });
+        expect(acuse.code, acuse.stderr).toBe(0);
+        expect(acuse.stdout).toContain(
+          `<UUID>${uuid}</UUID><EstatusUUID>201</EstatusUUID><Motivo>02</Motivo>`,
+        );
+        const dryAcuse = await runCli(
+          ['facture', 'acuse', uuid, '--uuid-in', form, '--config', config('1'), '--dry-run'],
+          { env: vars },
+        );
+        expect(dryAcuse.stdout.split('\n')[0]).toMatch(
+          form === 'path'
+            ? /\/rest\/cancelacion\/acuse\/[0-9A-F-]{36}$/
+            : /\/rest\/cancelacion\/acuse\/\?uuid=[0-9A-F-]{36}$/,
+        );
+      }
     } finally {
       scratch.cleanup();
     }
