@@ -58,10 +58,11 @@ async function tralixClient(
   const present = secretsFromEnv(process.env).tralix;
   const needed: Partial<Record<keyof TralixCredentials, string>> = {};
   if (path === 'key') needed.key = SECRET_ENV.tralixKey;
-  else if (present.token === undefined && present.key === undefined) needed.token = SECRET_ENV.tralixToken;
+  else if (present.token === undefined && present.key === undefined)
+    needed.token = `${SECRET_ENV.tralixToken} (or ${SECRET_ENV.tralixKey})`;
   if (api === 'tralix' && present.basic === undefined) {
-    needed.user = SECRET_ENV.tralixUser;
-    needed.password = SECRET_ENV.tralixPassword;
+    needed.user = `${SECRET_ENV.tralixUser} (or ${SECRET_ENV.tralixBasic})`;
+    needed.password = `${SECRET_ENV.tralixPassword} (or ${SECRET_ENV.tralixBasic})`;
   }
   const credentials = await credentialsFor('tralix', needed, args);
   return createTralixClient(credentials, await clientOptions(api, args));

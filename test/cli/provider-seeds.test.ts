@@ -276,3 +276,53 @@ describe('facture cancelar and acuse (seed 003): Sucursal from the config, the a
     }
   });
 });
+
+describe('cfdi-layout sandbox with a separate tickets token', () => {
+  it('takes CFDI_LAYOUT_TRALIX_TOKEN and CFDI_LAYOUT_TRALIX_BASIC from the environment without printing them', async () => {
+    const token = 'TOKsandbox77';
+    const basic = Buffer.from('usr-sb9:pw-sb9').toString('base64');
+    const vars = env({
+      CFDI_LAYOUT_TRALIX_KEY: C.tralix.key,
+      CFDI_LAYOUT_TRALIX_TOKEN: token,
+      CFDI_LAYOUT_TRALIX_BASIC: basic,
+    });
+    const child = spawn(process.execPath, [CLI, 'sandbox', '--port', '0', '--quiet'], {
+      env: { ...process.env, ...vars, NO_COLOR: '1' },
+    });
+    try {
+      let printed = '';
+      child.stdout.on('data', (d: Buffer) => (printed += d.toString()));
+      const deadline = Date.now() + 10_000;
+      while (!printed.includes('export CFDI_LAYOUT_FACTURE_PASSWORD') && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 10));
+      const base = /--base-url (http:\/\/127\.0\.0\.1:\d+\/tralix)\n/.exec(printed)?.[1] ?? '';
+      expect(base).not.toBe('');
+      for (const secret of [token, basic, 'usr-sb9', 'pw-sb9']) expect(printed).not.toContain(secret);
+      expect(printed).not.toContain('CFDI_LAYOUT_TRALIX_USER');
+      const put = await runCli(['tralix', 'tickets', 'put', '-', '--base-url', base], {
+        env: vars,
+        input: JSON.stringify(ticket(5)),
+      });
+      expect(put.code, put.stderr).toBe(0);
+      const keyOnly = await runCli(['tralix', 'tickets', 'put', '-', '--base-url', base], {
+        env: { ...vars, CFDI_LAYOUT_TRALIX_TOKEN: '' },
+        input: JSON.stringify(ticket(6)),
+      });
+      expect(keyOnly.code).toBe(1);
+      expect(keyOnly.stderr).toContain('No existe la keyEmpresa');
+    } finally {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('close', r));
+    }
+  });
+
+  it('a dry run without any Tralix variable names what a real run needs', async () => {
+    const dry = await runCli(['tralix', 'tickets', 'put', '-', '--host', 'local', '--dry-run'], {
+      env: env(),
+      input: JSON.stringify(ticket(1)),
+    });
+    expect(dry.code).toBe(0);
+    expect(dry.stderr).toContain('note: CFDI_LAYOUT_TRALIX_TOKEN (or CFDI_LAYOUT_TRALIX_KEY) is not set');
+    expect(dry.stderr).toContain('note: CFDI_LAYOUT_TRALIX_USER (or CFDI_LAYOUT_TRALIX_BASIC) is not set');
+  });
+});
