@@ -45,7 +45,8 @@ export function withSenderOptions<T>(y: Argv<T>) {
     })
     .option('config', {
       type: 'string',
-      describe: 'Config file with providers.<api>.baseUrl (default: ./cfdi-layout.config.json when present)',
+      describe:
+        'Config file with providers.<api>.baseUrl (and .sucursal) (default: ./cfdi-layout.config.json when present)',
     })
     .option('dry-run', { type: 'boolean', describe: 'Print the requests (secrets masked) and send nothing' })
     .option('insecure', { type: 'boolean', describe: 'Allow plain http:// to a host other than loopback' })
@@ -72,10 +73,13 @@ export function withBatchOptions<T>(y: Argv<T>) {
 }
 
 /**
- * The base URL the config file gives an API: `providers.<key>.baseUrl` (the sales config's
- * `providers` map), trying the API's config keys in order (`tralix-async`, then `tralix`).
+ * The config file's `providers.<key>` entry for an API (the sales config's `providers` map), trying
+ * the API's config keys in order (`tralix-async`, then `tralix`); undefined without a config file.
  */
-async function configBaseUrl(api: ProviderApi, path: string | undefined): Promise<string | undefined> {
+async function configProvider(
+  api: ProviderApi,
+  path: string | undefined,
+): Promise<Record<string, unknown> | undefined> {
   const file = path ?? 'cfdi-layout.config.json';
   if (path === undefined && !existsSync(file)) return undefined;
   let config: unknown;
@@ -88,12 +92,42 @@ async function configBaseUrl(api: ProviderApi, path: string | undefined): Promis
       { cause: err, location: { file } },
     );
   }
-  const providers = (config as { providers?: Record<string, { baseUrl?: unknown }> } | null)?.providers;
+  const providers = (config as { providers?: Record<string, unknown> } | null)?.providers;
   for (const key of PROVIDERS[api].configKeys) {
-    const url = providers?.[key]?.baseUrl;
-    if (typeof url === 'string') return url;
+    const entry = providers?.[key];
+    if (entry !== null && typeof entry === 'object') return entry as Record<string, unknown>;
   }
   return undefined;
+}
+
+/** The base URL the config file gives an API: `providers.<key>.baseUrl`. */
+async function configBaseUrl(api: ProviderApi, path: string | undefined): Promise<string | undefined> {
+  const url = (await configProvider(api, path))?.baseUrl;
+  return typeof url === 'string' ? url : undefined;
+}
+
+/**
+ * The branch id for an API that takes one: `--sucursal`, else the config's `providers.<key>.sucursal`,
+ * else undefined.
+ */
+export async function resolveSucursal(
+  api: ProviderApi,
+  args: SenderArgs & { sucursal?: string | number | undefined },
+): Promise<string | undefined> {
+  if (args.sucursal !== undefined) {
+    const given = String(args.sucursal);
+    if (given === '') throw usage('--sucursal must not be empty');
+    return given;
+  }
+  const configured = (await configProvider(api, args.config))?.sucursal;
+  if (configured === undefined) return undefined;
+  if (typeof configured !== 'string' || configured === '')
+    throw new CfdiLayoutError(
+      'CONFIG_INVALID',
+      `providers.${PROVIDERS[api].configKeys[0]}.sucursal must be a non-empty string`,
+      { location: { file: args.config ?? 'cfdi-layout.config.json' } },
+    );
+  return configured;
 }
 
 /** The base URL for an API: `--base-url`, else `--host`, else the config, else the API's default host. */

@@ -1,6 +1,7 @@
 import { basename, join } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import {
+  type AcuseForm,
   acuseOperation,
   type Cancelacion,
   cancelar,
@@ -40,6 +41,7 @@ import {
   dryRun,
   outcomeResult,
   printJson,
+  resolveSucursal,
   type SenderArgs,
   withBatchOptions,
   withJournal,
@@ -48,6 +50,19 @@ import {
 
 interface FactureArgs extends SenderArgs {
   accept: FactureFormat;
+}
+
+const SUCURSAL_DESCRIBE =
+  'Branch ID from `facture sucursales` (Sucursal header, seed 003); defaults to providers.facture.sucursal of the config';
+
+/** Stamping needs a Sucursal (seed 003): `--sucursal` or the config's default. */
+async function stampingSucursal(args: TimbrarArgs): Promise<string> {
+  const sucursal = await resolveSucursal('facture', args);
+  if (sucursal === undefined)
+    throw usage(
+      'pass --sucursal (a branch ID from `facture sucursales`) or set providers.facture.sucursal in the config',
+    );
+  return sucursal;
 }
 
 async function factureClient(args: SenderArgs): Promise<FactureClient> {
@@ -110,7 +125,7 @@ function documentCommand(
 
 interface TimbrarArgs extends BatchArgs {
   files: string[];
-  sucursal: string;
+  sucursal?: string;
   out?: string;
   accept: FactureFormat;
 }
@@ -121,11 +136,7 @@ const timbrarCommand = {
   builder: (y: Argv<SenderArgs>) =>
     withBatchOptions(y)
       .positional('files', { type: 'string', array: true, demandOption: true })
-      .option('sucursal', {
-        type: 'string',
-        demandOption: true,
-        describe: 'Branch ID from `facture sucursales`',
-      })
+      .option('sucursal', { type: 'string', describe: SUCURSAL_DESCRIBE })
       .option('out', { type: 'string', describe: 'Folder for the stamped XML (required unless --dry-run)' })
       .option('accept', {
         choices: ['json', 'xml'] as const,
@@ -138,7 +149,7 @@ const timbrarCommand = {
         documents.push({ name: basename(file), xml: (await readInput(file)).toString('utf8') });
       const concurrency = concurrencyOf(args);
       const client = await factureClient(args);
-      const options = { sucursal: String(args.sucursal), format: args.accept };
+      const options = { sucursal: await stampingSucursal(args), format: args.accept };
       if (args['dry-run'] === true)
         return dryRun(
           client.http,
@@ -175,7 +186,7 @@ const masivoCommand = {
   builder: (y: Argv<SenderArgs>) =>
     withBatchOptions(y)
       .positional('files', { type: 'string', array: true, demandOption: true })
-      .option('sucursal', { type: 'string', demandOption: true })
+      .option('sucursal', { type: 'string', describe: SUCURSAL_DESCRIBE })
       .option('accept', {
         choices: ['json', 'xml'] as const,
         default: 'json' as const,
@@ -187,7 +198,7 @@ const masivoCommand = {
         zips.push({ name: basename(file), data: new Uint8Array(await readInput(file)) });
       const concurrency = concurrencyOf(args);
       const client = await factureClient(args);
-      const options = { sucursal: String(args.sucursal), format: args.accept };
+      const options = { sucursal: await stampingSucursal(args), format: args.accept };
       if (args['dry-run'] === true)
         return dryRun(
           client.http,
@@ -251,27 +262,33 @@ interface CancelArgs extends FactureArgs {
 const cancelarCommand = {
   command: 'cancelar <uuid>',
   describe:
-    'GET /rest/cancelacion/produccion/?uuid=: motivo 01 needs --folio-sustitucion (the replacing UUID)',
+    'GET /rest/cancelacion/produccion/?uuid= with the Sucursal header (--sucursal or the config); motivo 01 needs --folio-sustitucion (the replacing UUID)',
   builder: (y: Argv<SenderArgs>) =>
     withAccept(y, 'json')
       .positional('uuid', { type: 'string', demandOption: true })
       .option('motivo', {
         choices: ['01', '02', '03', '04'] as const,
         demandOption: true,
-        describe: 'c_MotivoCancelacion',
+        describe:
+          'c_MotivoCancelacion, which the SAT requires on every cancellation; seed 003 does not document it, so it travels as the query parameter motivo',
       })
       .option('folio-sustitucion', {
         type: 'string',
-        describe: 'UUID that replaces the cancelled CFDI (motivo 01 only)',
+        describe:
+          'UUID that replaces the cancelled CFDI: the SAT requires it with motivo 01 and refuses it with any other (query parameter folioSustitucion)',
       })
-      .option('sucursal', { type: 'string' }) as unknown as Argv<CancelArgs>,
+      .option('sucursal', {
+        type: 'string',
+        describe:
+          'Sucursal header (seed 003): a branch ID from `facture sucursales`; defaults to providers.facture.sucursal of the config, else not sent',
+      }) as unknown as Argv<CancelArgs>,
   handler: (args: CancelArgs) =>
     runCommand('facture cancelar', args, async () => {
       const cancel: Cancelacion = {
         uuid: String(args.uuid),
         motivo: String(args.motivo) as MotivoCancelacion,
         folioSustitucion: args['folio-sustitucion'],
-        sucursal: args.sucursal,
+        sucursal: await resolveSucursal('facture', args),
       };
       const problems = checkCancelacion(cancel);
       if (problems.length > 0) throw usage(problems.map((p) => p.message).join('; '));
@@ -283,6 +300,36 @@ const cancelarCommand = {
       );
     }),
 } satisfies CommandModule<SenderArgs, CancelArgs>;
+
+interface AcuseArgs extends FactureArgs {
+  uuid: string;
+  'uuid-in': AcuseForm;
+}
+
+const acuseCommand = {
+  command: 'acuse <uuid>',
+  describe:
+    'GET /rest/cancelacion/acuse/?uuid=UUID (or /acuse/UUID with --uuid-in path): the cancellation acuse',
+  builder: (y: Argv<SenderArgs>) =>
+    withAccept(y, 'xml')
+      .positional('uuid', { type: 'string', demandOption: true })
+      .option('uuid-in', {
+        choices: ['query', 'path'] as const,
+        default: 'query' as const,
+        describe:
+          'Where the UUID goes: seed 003 writes the route acuse/uuid?, read as acuse/?uuid=UUID (query) or acuse/UUID (path)',
+      }) as unknown as Argv<AcuseArgs>,
+  handler: (args: AcuseArgs) =>
+    runCommand('facture acuse', args, async () => {
+      const client = await factureClient(args);
+      const op = acuseOperation(client, args['uuid-in']);
+      const query = { value: String(args.uuid), format: args.accept };
+      if (args['dry-run'] === true) return dryRun(client.http, [op.request(query)], args);
+      return outcomeResult(await perform(client.http, op, query), client.http, args, (doc) =>
+        printDocument(doc, client),
+      );
+    }),
+} satisfies CommandModule<SenderArgs, AcuseArgs>;
 
 /** `cfdi-layout facture …`: Facture APP REST (usuario, sucursales, timbrado, masivo, consulta, cancelación, acuse). */
 export const factureCommand = {
@@ -320,15 +367,7 @@ export const factureCommand = {
       .command(fileCommand('xml'))
       .command(fileCommand('pdf'))
       .command(cancelarCommand)
-      .command(
-        documentCommand(
-          'acuse',
-          'GET /rest/cancelacion/acuse/?uuid=UUID: the cancellation acuse',
-          'xml',
-          acuseOperation,
-          'uuid',
-        ),
-      )
+      .command(acuseCommand)
       .demandCommand(1, 'Name a facture command.'),
   handler: () => undefined,
 } satisfies CommandModule<SenderArgs, SenderArgs>;

@@ -4,8 +4,9 @@ import {
   FAULT_KINDS,
   type FaultKind,
   startSandbox,
+  type TralixExpireMethod,
 } from '../../src/sandbox/index.js';
-import type { SandboxCredentials } from '../../src/sandbox/router.js';
+import { basicCredentials, type SandboxCredentials } from '../../src/sandbox/router.js';
 import { PROVIDERS, SANDBOX_DEFAULT_PORT } from '../../src/senders/providers.js';
 import { SECRET_ENV } from '../../src/senders/secret.js';
 import { type GlobalArgs, runCommand, usage } from '../command.js';
@@ -21,6 +22,7 @@ interface SandboxArgs extends GlobalArgs {
   'retry-after'?: number;
   seed?: number;
   quiet?: boolean;
+  'tralix-expire-method'?: 'PUT' | 'POST' | 'both';
 }
 
 /**
@@ -36,11 +38,15 @@ function credentialsFromEnv(): { credentials: SandboxCredentials; defaults: Arra
     return fallback;
   };
   const d = DEFAULT_SANDBOX_CREDENTIALS;
+  const token = process.env[SECRET_ENV.tralixToken];
+  // A Basic {Token} the senders will send stands for the user and password it encodes.
+  const fromBasic = basicPair(process.env[SECRET_ENV.tralixBasic]);
   const credentials: SandboxCredentials = {
     tralix: {
       key: pick(SECRET_ENV.tralixKey, d.tralix.key),
-      user: pick(SECRET_ENV.tralixUser, d.tralix.user),
-      password: pick(SECRET_ENV.tralixPassword, d.tralix.password),
+      ...(token === undefined || token === '' ? {} : { token }),
+      user: fromBasic?.user ?? pick(SECRET_ENV.tralixUser, d.tralix.user),
+      password: fromBasic?.password ?? pick(SECRET_ENV.tralixPassword, d.tralix.password),
     },
     facturav4: {
       apiKey: pick(SECRET_ENV.facturav4ApiKey, d.facturav4.apiKey),
@@ -54,6 +60,12 @@ function credentialsFromEnv(): { credentials: SandboxCredentials; defaults: Arra
   return { credentials, defaults };
 }
 
+/** The user and password a `Basic {Token}` (with or without `Basic `) encodes, if it encodes a pair. */
+function basicPair(value: string | undefined): { user: string; password: string } | undefined {
+  if (value === undefined || value === '') return undefined;
+  return basicCredentials(`Basic ${value.trim().replace(/^Basic\s+/i, '')}`);
+}
+
 function parseFaults(text: string | undefined): readonly FaultKind[] {
   if (text === undefined) return FAULT_KINDS;
   const kinds = text.split(',').map((k) => k.trim());
@@ -61,6 +73,10 @@ function parseFaults(text: string | undefined): readonly FaultKind[] {
     if (!(FAULT_KINDS as readonly string[]).includes(k))
       throw usage(`--faults: ${k} is not one of ${FAULT_KINDS.join(', ')}`);
   return kinds as FaultKind[];
+}
+
+function expireMethods(choice: SandboxArgs['tralix-expire-method']): readonly TralixExpireMethod[] {
+  return choice === undefined || choice === 'both' ? ['PUT', 'POST'] : [choice];
 }
 
 function untilSignal(): Promise<string> {
@@ -107,6 +123,11 @@ export const sandboxCommand = {
         describe: 'Retry-After seconds of an injected 429',
       })
       .option('seed', { type: 'number', default: 1, describe: 'Seed of the fault draws' })
+      .option('tralix-expire-method', {
+        choices: ['PUT', 'POST', 'both'] as const,
+        default: 'both' as const,
+        describe: 'Method /{keyEmpresa}/expired accepts; the other gets 405 (seed 000 writes both)',
+      })
       .option('quiet', {
         type: 'boolean',
         describe: 'Do not log requests on stderr',
@@ -136,6 +157,7 @@ export const sandboxCommand = {
         asyncPolls: args['async-polls'] ?? 2,
         retryAfterSeconds: args['retry-after'] ?? 1,
         seed: args.seed ?? 1,
+        tralixExpireMethods: expireMethods(args['tralix-expire-method']),
         credentials,
         ...(args.state === undefined ? {} : { statePath: args.state }),
         ...(args.quiet === true

@@ -4,7 +4,7 @@ import type { Argv, CommandModule } from 'yargs';
 import { CfdiLayoutError } from '../../src/errors.js';
 import type { Issue } from '../../src/issues.js';
 import { type ParsedItems, parseJsonItems } from '../../src/senders/input.js';
-import { SECRET_ENV } from '../../src/senders/secret.js';
+import { SECRET_ENV, secretsFromEnv, type TralixCredentials } from '../../src/senders/secret.js';
 import {
   type AsyncRequest,
   AsyncRequestSchema,
@@ -14,6 +14,8 @@ import {
   asyncSubmitOperation,
   createTralixClient,
   downloadAsync,
+  type ExpireMethod,
+  expireTicket,
   getAsyncStatus,
   putTickets,
   type Representacion,
@@ -44,17 +46,25 @@ import {
 
 /**
  * A Tralix client for the tickets API (Basic auth required, seed 000) or the async API (its own
- * host, seed 002; Basic auth sent only when configured, so a dry run does not invent it).
+ * host, seed 002; Basic auth sent only when configured, so a dry run does not invent it). `path`
+ * names the URL credential: the keyEmpresa, or the `{Token}` of `PUT /{Token}/tickets` (the
+ * keyEmpresa when CFDI_LAYOUT_TRALIX_TOKEN is unset). A dry run fills in only what is missing.
  */
 async function tralixClient(
   args: SenderArgs,
   api: 'tralix' | 'tralix-async' = 'tralix',
+  path: 'key' | 'token' = 'key',
 ): Promise<TralixClient> {
-  const required =
-    api === 'tralix'
-      ? { key: SECRET_ENV.tralixKey, user: SECRET_ENV.tralixUser, password: SECRET_ENV.tralixPassword }
-      : { key: SECRET_ENV.tralixKey };
-  const credentials = await credentialsFor('tralix', required, args);
+  const present = secretsFromEnv(process.env).tralix;
+  const needed: Partial<Record<keyof TralixCredentials, string>> = {};
+  if (path === 'key') needed.key = SECRET_ENV.tralixKey;
+  else if (present.token === undefined && present.key === undefined)
+    needed.token = `${SECRET_ENV.tralixToken} (or ${SECRET_ENV.tralixKey})`;
+  if (api === 'tralix' && present.basic === undefined) {
+    needed.user = `${SECRET_ENV.tralixUser} (or ${SECRET_ENV.tralixBasic})`;
+    needed.password = `${SECRET_ENV.tralixPassword} (or ${SECRET_ENV.tralixBasic})`;
+  }
+  const credentials = await credentialsFor('tralix', needed, args);
   return createTralixClient(credentials, await clientOptions(api, args));
 }
 
@@ -65,7 +75,7 @@ interface PutArgs extends BatchArgs {
 const putCommand = {
   command: 'put <file>',
   describe:
-    'PUT /{token}/tickets for each JSON line {fecha, insumo, monto, numeroTicket, sucursal} (- for stdin)',
+    'PUT /{Token}/tickets for each JSON line {fecha, insumo, monto, numeroTicket, sucursal} (- for stdin)',
   builder: (y: Argv<SenderArgs>) =>
     withBatchOptions(y).positional('file', {
       type: 'string',
@@ -75,7 +85,7 @@ const putCommand = {
     runCommand('tralix tickets put', args, async () => {
       const parsed = parseJsonItems((await readInput(args.file)).toString('utf8'), TralixTicketSchema);
       const concurrency = concurrencyOf(args);
-      const client = await tralixClient(args);
+      const client = await tralixClient(args, 'tralix', 'token');
       return await sendBatch('tralix tickets put', args, client.http, parsed, {
         requests: (tickets) => tickets.map((t) => ticketPutOperation(client).request(t)),
         send: (tickets, journal) => putTickets(client, tickets, { journal, concurrency }),
@@ -108,11 +118,13 @@ const getCommand = {
 interface ExpireArgs extends SenderArgs {
   ticket: string;
   sucursal: string;
+  method: ExpireMethod;
 }
 
 const expireCommand = {
   command: 'expire',
-  describe: 'PUT /{keyEmpresa}/expired: the ticket can no longer be self-invoiced',
+  describe:
+    'PUT /{keyEmpresa}/expired (or POST): the ticket can no longer be self-invoiced; a 405 is retried once with the other method',
   builder: (y: Argv<SenderArgs>) =>
     withSenderOptions(y)
       .option('ticket', { type: 'string', demandOption: true, describe: 'Ticket number (noTicket)' })
@@ -120,12 +132,21 @@ const expireCommand = {
         type: 'string',
         demandOption: true,
         describe: 'Branch id',
+      })
+      .option('method', {
+        choices: ['PUT', 'POST'] as const,
+        default: 'PUT' as const,
+        describe:
+          "Method tried first: seed 000's table says PUT, its curl example POST; on 405 the other is tried",
       }) as unknown as Argv<ExpireArgs>,
   handler: (args: ExpireArgs) =>
     runCommand('tralix tickets expire', args, async () => {
       const client = await tralixClient(args);
       const expiry = { noTicket: String(args.ticket), sucursal: String(args.sucursal) };
-      return runOperation(client.http, ticketExpireOperation(client), expiry, args, (r) =>
+      const method = args.method;
+      if (args['dry-run'] === true)
+        return dryRun(client.http, [ticketExpireOperation(client, method).request(expiry)], args);
+      return outcomeResult(await expireTicket(client, expiry, { method }), client.http, args, (r) =>
         writeText(process.stdout, `${r.message}\n`),
       );
     }),
@@ -273,18 +294,27 @@ const statusCommand = {
 } satisfies CommandModule<SenderArgs, StatusArgs>;
 
 interface DownloadArgs extends SenderArgs {
-  uuid: string;
+  uuid?: string;
   representacion: Representacion;
   out: string;
 }
 
 const downloadCommand = {
   command: 'download',
-  describe: 'GET /{keyEmpresa}/descargasCfdiAsync: the XML, the PDF, or a ZIP with both (XML_PDF)',
+  describe:
+    'GET /{keyEmpresa}/descargasCfdiAsync: the XML, the PDF, or a ZIP with both (XML_PDF); without --uuid, every CFDI',
   builder: (y: Argv<SenderArgs>) =>
     withSenderOptions(y)
-      .option('uuid', { type: 'string', demandOption: true })
-      .option('representacion', { choices: ['XML', 'PDF', 'XML_PDF'] as const, default: 'XML_PDF' as const })
+      .option('uuid', {
+        type: 'string',
+        describe:
+          'The CFDI to download; omit it to download every CFDI in --representacion (seed 002 example #1)',
+      })
+      .option('representacion', {
+        choices: ['XML', 'PDF', 'XML_PDF'] as const,
+        default: 'XML_PDF' as const,
+        describe: 'XML, PDF, or a ZIP with both',
+      })
       .option('out', {
         type: 'string',
         default: '.',
@@ -293,7 +323,11 @@ const downloadCommand = {
   handler: (args: DownloadArgs) =>
     runCommand('tralix async download', args, async () => {
       const client = await tralixClient(args, 'tralix-async');
-      const query = { uuid: String(args.uuid), representacion: args.representacion };
+      const query = {
+        uuid: args.uuid === undefined ? undefined : String(args.uuid),
+        representacion: args.representacion,
+      };
+      if (query.uuid === '') throw usage('--uuid must not be empty: omit it to download every CFDI');
       if (args['dry-run'] === true)
         return dryRun(client.http, [asyncDownloadOperation(client).request(query)], args);
       const outcome = await downloadAsync(client, query);

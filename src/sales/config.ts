@@ -231,6 +231,13 @@ export const BundleConfigSchema = z
 /** One provider's endpoint; secrets come from the environment, never from here. */
 export const ProviderConfigSchema = z.strictObject({
   baseUrl: z.url().describe('Base URL of the provider API (sandbox or production).'),
+  sucursal: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      "Default branch id for APIs that take one: Facture's Sucursal header (seed 003) of timbrar, masivo and cancelar when --sucursal is not given.",
+    ),
 });
 
 /** The configuration file `cfdi-layout.config.json`. */

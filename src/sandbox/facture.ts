@@ -241,7 +241,7 @@ function masivoDownload(request: SandboxRequest, env: SandboxEnv): SandboxReply 
 function lookup(request: SandboxRequest, env: SandboxEnv, param: string): SandboxReply | StampedCfdi {
   const denied = authorize(request, env);
   if (denied !== undefined) return denied;
-  const uuid = (request.query.get(param) ?? '').toUpperCase();
+  const uuid = (request.params.uuid ?? request.query.get(param) ?? '').toUpperCase();
   const cfdi = env.state.facture.cfdis[uuid];
   return cfdi ?? failure(request, 404, '205', `UUID ${uuid} no encontrado`);
 }
@@ -286,14 +286,23 @@ function cancelReply(request: SandboxRequest, uuid: string, codigo: string): San
     : xmlReply(200, `<cancelacion uuid="${esc(uuid)}" codigo="${codigo}" mensaje="${esc(mensaje)}"/>`);
 }
 
+/**
+ * Seed 003 documents the cancellation as the UUID plus the `Sucursal` header; a request with only
+ * those is accepted (and its acuse carries no Motivo). The sender also sends the SAT's motivo and
+ * folioSustitucion, checked here as E.4 says when present; a Sucursal, when present, must exist.
+ */
 function cancelar(request: SandboxRequest, env: SandboxEnv): SandboxReply {
   const denied = authorize(request, env);
   if (denied !== undefined) return denied;
+  if (header(request, 'sucursal') !== undefined) {
+    const sucursal = sucursalOf(request, env);
+    if (typeof sucursal !== 'string') return sucursal;
+  }
   const uuid = (request.query.get('uuid') ?? '').toUpperCase();
-  const motivo = request.query.get('motivo') ?? '';
+  const motivo = request.query.get('motivo') ?? undefined;
   const sustitucion = request.query.get('folioSustitucion') ?? undefined;
   // E.4: motivo 01 requires FolioSustitucion; 02-04 do not use it.
-  if (!['01', '02', '03', '04'].includes(motivo))
+  if (motivo !== undefined && !['01', '02', '03', '04'].includes(motivo))
     return failure(request, 400, 'MOTIVO', 'El motivo de cancelación debe ser 01, 02, 03 o 04');
   if (motivo === '01' && sustitucion === undefined)
     return failure(request, 400, 'MOTIVO', 'El motivo 01 requiere el folio de sustitución');
@@ -314,7 +323,7 @@ function acuse(request: SandboxRequest, env: SandboxEnv): SandboxReply {
   const { motivo, folioSustitucion, fecha } = cfdi.cancelacion;
   const acuseXml =
     `<Acuse Fecha="${fecha}" RfcEmisor="${esc(cfdi.rfcEmisor)}" Leyenda="Acuse de prueba del sandbox: sin validez fiscal">` +
-    `<Folios><UUID>${cfdi.uuid}</UUID><EstatusUUID>201</EstatusUUID><Motivo>${motivo}</Motivo>` +
+    `<Folios><UUID>${cfdi.uuid}</UUID><EstatusUUID>201</EstatusUUID>${motivo === undefined ? '' : `<Motivo>${motivo}</Motivo>`}` +
     `${folioSustitucion === undefined ? '' : `<FolioSustitucion>${esc(folioSustitucion)}</FolioSustitucion>`}</Folios></Acuse>`;
   return formatOf(request) === 'json'
     ? json(200, { uuid: cfdi.uuid, acuse: `${XML_DECL}${acuseXml}` })
@@ -353,5 +362,14 @@ export const FACTURE_ROUTES: readonly Route[] = [
     mutates: true,
     handle: cancelar,
   },
+  // Seed 003 writes `/rest/cancelacion/acuse/uuid?`: served as `acuse/?uuid=`, `acuse/uuid?uuid=`
+  // and `acuse/{uuid}`.
   { methods: ['GET'], pattern: new RegExp(`${REST}/cancelacion/acuse(?:/uuid)?/?$`), handle: acuse },
+  {
+    methods: ['GET'],
+    pattern: new RegExp(
+      `${REST}/cancelacion/acuse/(?<uuid>[0-9A-Fa-f]{8}(?:-[0-9A-Fa-f]{4}){3}-[0-9A-Fa-f]{12})/?$`,
+    ),
+    handle: acuse,
+  },
 ];

@@ -1,5 +1,5 @@
 export { createArchivoFuenteReader, readArchivoFuente } from './archivo-fuente.js';
-export type { ArchivoFuenteReader, SandboxCredentials } from './router.js';
+export type { ArchivoFuenteReader, SandboxCredentials, TralixExpireMethod } from './router.js';
 export {
   DEFAULT_SANDBOX_CREDENTIALS,
   FAULT_KINDS,

@@ -28,10 +28,19 @@ export type ArchivoFuenteReader = (archivoFuente: string) => {
 
 /** The credentials the sandbox accepts (its own test values, never a real provider's). */
 export interface SandboxCredentials {
-  readonly tralix: { readonly key: string; readonly user: string; readonly password: string };
+  readonly tralix: {
+    readonly key: string;
+    /** The `{Token}` of `PUT /{Token}/tickets` (seed 000). Defaults to `key`. */
+    readonly token?: string | undefined;
+    readonly user: string;
+    readonly password: string;
+  };
   readonly facturav4: { readonly apiKey: string; readonly secretKey: string };
   readonly facture: { readonly user: string; readonly password: string };
 }
+
+/** A method seed 000 gives for expiring a ticket: its table says PUT, its curl example POST. */
+export type TralixExpireMethod = 'PUT' | 'POST';
 
 /** What every route can use: the state, the clock, id generators and the injected validators. */
 export interface SandboxEnv {
@@ -45,6 +54,8 @@ export interface SandboxEnv {
   /** A new 32-hex id (Tralix `idPeticion`, `idCfd`). */
   readonly hexId: () => string;
   readonly asyncPolls: number;
+  /** Methods `/{keyEmpresa}/expired` accepts; any other is answered 405 (seed 000 writes PUT and POST). */
+  readonly tralixExpireMethods: readonly TralixExpireMethod[];
   readonly readArchivoFuente: ArchivoFuenteReader;
   readonly validate: (c: Comprobante) => Issue[];
 }

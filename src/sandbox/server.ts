@@ -19,6 +19,7 @@ import {
   type SandboxCredentials,
   type SandboxEnv,
   type SandboxReply,
+  type TralixExpireMethod,
   text,
 } from './router.js';
 import { emptyState, type SandboxState } from './state.js';
@@ -73,6 +74,12 @@ export interface SandboxOptions {
   readonly seed?: number;
   /** Status polls an async request answers `EN_PROCESO` to; the last of them carries the uuid. Defaults to 2. */
   readonly asyncPolls?: number;
+  /**
+   * Methods `PUT|POST /{keyEmpresa}/expired` accepts; the other one gets `405 Method Not Allowed`
+   * with `Allow`, as a Tralix installed for only one of seed 000's two methods would answer.
+   * Defaults to both.
+   */
+  readonly tralixExpireMethods?: readonly TralixExpireMethod[];
   /** Reads a Tralix `archivoFuente`. Defaults to {@link readArchivoFuente} (built-in layouts, then SAT rules). */
   readonly readArchivoFuente?: ArchivoFuenteReader;
   /** SAT rules applied before stamping. Defaults to `validateComprobante`. */
@@ -196,6 +203,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     uuid: () => ids().toUpperCase(),
     hexId: () => ids().replace(/-/g, '').toLowerCase(),
     asyncPolls: Math.max(1, options.asyncPolls ?? 2),
+    tralixExpireMethods: options.tralixExpireMethods ?? ['PUT', 'POST'],
     readArchivoFuente: options.readArchivoFuente ?? readArchivoFuente,
     validate: options.validate ?? validateComprobante,
   };

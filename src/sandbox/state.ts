@@ -23,7 +23,12 @@ export interface StampedCfdi {
   readonly noTicket?: string | undefined;
   /** Set once cancelled: the SAT code answered and when. */
   cancelacion?:
-    | { readonly motivo: string; readonly folioSustitucion?: string | undefined; readonly fecha: string }
+    | {
+        /** Absent for a request with only what seed 003 documents (uuid and Sucursal). */
+        readonly motivo?: string | undefined;
+        readonly folioSustitucion?: string | undefined;
+        readonly fecha: string;
+      }
     | undefined;
 }
 

@@ -33,13 +33,24 @@ import { writeZip } from './zip-write.js';
 const KEY = '(?<key>[^/]+)';
 
 /** Seed 000/002 and E.1: an unknown keyEmpresa is "401 Not Found – No existe la keyEmpresa". */
-function checkKey(request: SandboxRequest, env: SandboxEnv): SandboxReply | undefined {
-  return request.params.key === env.credentials.tralix.key ? undefined : text(401, 'No existe la keyEmpresa');
+function checkKey(
+  request: SandboxRequest,
+  env: SandboxEnv,
+  expected = env.credentials.tralix.key,
+): SandboxReply | undefined {
+  return request.params.key === expected ? undefined : text(401, 'No existe la keyEmpresa');
 }
 
-/** The ticket book sends `authorization: Basic …` on every call (seed 000). */
-function checkAuth(request: SandboxRequest, env: SandboxEnv): SandboxReply | undefined {
-  const keyError = checkKey(request, env);
+/**
+ * The ticket book sends `authorization: Basic {Token}` on every call (seed 000); its path carries the
+ * keyEmpresa, or for `PUT /{Token}/tickets` the token (`expected`).
+ */
+function checkAuth(
+  request: SandboxRequest,
+  env: SandboxEnv,
+  expected = env.credentials.tralix.key,
+): SandboxReply | undefined {
+  const keyError = checkKey(request, env, expected);
   if (keyError !== undefined) return keyError;
   const given = basicCredentials(header(request, 'authorization'));
   const { user, password } = env.credentials.tralix;
@@ -131,7 +142,8 @@ function ticketCfdiJson(env: SandboxEnv, request: SandboxRequest, cfdi: StampedC
 }
 
 function putTicket(request: SandboxRequest, env: SandboxEnv): SandboxReply {
-  const denied = checkAuth(request, env);
+  const { token, key } = env.credentials.tralix;
+  const denied = checkAuth(request, env, token ?? key);
   if (denied !== undefined) return denied;
   const body = jsonBody(request) as Record<string, unknown> | undefined;
   if (body === undefined || body === null || typeof body !== 'object') return text(400, PARAMETROS);
@@ -195,6 +207,9 @@ function getCfdis(request: SandboxRequest, env: SandboxEnv): SandboxReply {
 }
 
 function expire(request: SandboxRequest, env: SandboxEnv): SandboxReply {
+  const allowed: readonly string[] = env.tralixExpireMethods;
+  if (!allowed.includes(request.method))
+    return text(405, 'Method Not Allowed', { allow: env.tralixExpireMethods.join(', ') });
   const denied = checkAuth(request, env);
   if (denied !== undefined) return denied;
   const body = jsonBody(request) as Record<string, unknown> | undefined;
@@ -351,7 +366,8 @@ function download(request: SandboxRequest, env: SandboxEnv, source: 'async' | 't
       (idCfdi === undefined || c.idCfd === idCfdi),
   );
   if (chosen.length === 0) return { status: 204 };
-  // Seed 002 example #2: a uuid alone downloads a ZIP with the XML and the PDF.
+  // Seed 002 example #2: a uuid alone downloads a ZIP with the XML and the PDF. Example #1, a
+  // representacion alone, downloads every CFDI: one is its file, several a ZIP of their files.
   const [one] = chosen;
   return representation(
     chosen,
@@ -393,7 +409,8 @@ function selfInvoice(request: SandboxRequest, env: SandboxEnv): SandboxReply {
 export const TRALIX_ROUTES: readonly Route[] = [
   { methods: ['PUT'], pattern: new RegExp(`^/tralix/${KEY}/tickets$`), mutates: true, handle: putTicket },
   { methods: ['GET'], pattern: new RegExp(`^/tralix/${KEY}/cfdis$`), handle: getCfdis },
-  // Seed 000's table says PUT, its curl example POST: both expire.
+  // Seed 000's table says PUT, its curl example POST: both reach the handler, which answers 405 to
+  // the one the sandbox is not configured for (`tralixExpireMethods`).
   {
     methods: ['PUT', 'POST'],
     pattern: new RegExp(`^/tralix/${KEY}/expired$`),

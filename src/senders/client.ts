@@ -11,14 +11,15 @@ export interface ProviderClient<C> {
 }
 
 /**
- * Builds a provider client whose core masks every credential, and the Basic value derived from a
- * user/password pair, wherever it could appear.
+ * Builds a provider client whose core masks every credential, the Basic value derived from a
+ * user/password pair, and any `extraSecrets` (values derived from a credential), wherever they could appear.
  */
 export function createProviderClient<C extends object>(
   credentials: C,
   options: SenderClientOptions,
+  extraSecrets: readonly Secret[] = [],
 ): ProviderClient<C> {
-  const secrets: Secret[] = secretsOf(credentials);
+  const secrets: Secret[] = [...secretsOf(credentials), ...extraSecrets];
   const { user, password } = credentials as { user?: Secret; password?: Secret };
   if (user !== undefined && password !== undefined) secrets.push(basicAuth(user, password));
   return { http: createHttpClient({ ...options, secrets }), credentials };

@@ -111,22 +111,32 @@ function documentOf(response: HttpResponse, format: FactureFormat): FactureDocum
   }
 }
 
+/** Where a document query goes: the path after `/rest/`, and the query parameters. */
+interface DocumentRoute {
+  readonly path: readonly string[];
+  /** Seed 003 writes its routes with a trailing `/`. Defaults to true. */
+  readonly trailingSlash?: boolean;
+  readonly query?: Readonly<Record<string, string>>;
+}
+
 function documentOperation(
   client: FactureClient,
   name: string,
-  route: readonly string[],
-  query: (input: string) => Record<string, string>,
+  route: (value: string) => DocumentRoute,
 ): Operation<DocumentQuery, FactureDocument> {
   return {
     name,
     safety: 'idempotent',
-    request: ({ value, format }) => ({
-      method: 'GET',
-      path: ['rest', ...route],
-      trailingSlash: true,
-      query: query(value),
-      headers: headers(client, format),
-    }),
+    request: ({ value, format }) => {
+      const where = route(value);
+      return {
+        method: 'GET',
+        path: ['rest', ...where.path],
+        trailingSlash: where.trailingSlash ?? true,
+        ...(where.query === undefined ? {} : { query: where.query }),
+        headers: headers(client, format),
+      };
+    },
     parse: (response, { format }) => {
       if (response.status >= 400) return refusal(response);
       if (response.status !== 200) throw unexpectedResponse(response, name);
@@ -148,22 +158,38 @@ export interface DocumentQuery {
 
 /** `GET /rest/administracion/usuario/`. */
 export function usuarioOperation(client: FactureClient): Operation<DocumentQuery, FactureDocument> {
-  return documentOperation(client, 'facture.usuario', ['administracion', 'usuario'], () => ({}));
+  return documentOperation(client, 'facture.usuario', () => ({ path: ['administracion', 'usuario'] }));
 }
 
 /** `GET /rest/administracion/sucursales/`. */
 export function sucursalesOperation(client: FactureClient): Operation<DocumentQuery, FactureDocument> {
-  return documentOperation(client, 'facture.sucursales', ['administracion', 'sucursales'], () => ({}));
+  return documentOperation(client, 'facture.sucursales', () => ({ path: ['administracion', 'sucursales'] }));
 }
 
 /** `GET /rest/consulta/cfdi/?cfdi=UUID`. */
 export function consultaOperation(client: FactureClient): Operation<DocumentQuery, FactureDocument> {
-  return documentOperation(client, 'facture.consulta', ['consulta', 'cfdi'], (u) => ({ cfdi: u }));
+  return documentOperation(client, 'facture.consulta', (u) => ({
+    path: ['consulta', 'cfdi'],
+    query: { cfdi: u },
+  }));
 }
 
-/** `GET /rest/cancelacion/acuse/?uuid=UUID` (seed 003 writes the route as `acuse/uuid?`). */
-export function acuseOperation(client: FactureClient): Operation<DocumentQuery, FactureDocument> {
-  return documentOperation(client, 'facture.acuse', ['cancelacion', 'acuse'], (u) => ({ uuid: u }));
+/**
+ * Where the acuse route takes the UUID. Seed 003 writes it `/rest/cancelacion/acuse/uuid?`, which
+ * reads as `acuse/?uuid=UUID` (`query`, like its other consulta routes) or as `acuse/{uuid}` (`path`).
+ */
+export type AcuseForm = 'query' | 'path';
+
+/** `GET /rest/cancelacion/acuse/?uuid=UUID` (form `query`, the default) or `GET /rest/cancelacion/acuse/UUID` (form `path`). */
+export function acuseOperation(
+  client: FactureClient,
+  form: AcuseForm = 'query',
+): Operation<DocumentQuery, FactureDocument> {
+  return documentOperation(client, 'facture.acuse', (u) =>
+    form === 'path'
+      ? { path: ['cancelacion', 'acuse', u], trailingSlash: false }
+      : { path: ['cancelacion', 'acuse'], query: { uuid: u } },
+  );
 }
 
 /** The user's status and available credits. */
@@ -191,13 +217,14 @@ export function consultarCfdi(
   return perform(client.http, consultaOperation(client), { value: uuid, format });
 }
 
-/** The cancellation acuse of a cancelled CFDI. */
+/** The cancellation acuse of a cancelled CFDI, the UUID in the query (default) or in the path. */
 export function getAcuse(
   client: FactureClient,
   uuid: string,
   format: FactureFormat = 'xml',
+  form: AcuseForm = 'query',
 ): Promise<Outcome<FactureDocument>> {
-  return perform(client.http, acuseOperation(client), { value: uuid, format });
+  return perform(client.http, acuseOperation(client, form), { value: uuid, format });
 }
 
 /** `GET /rest/consulta/xml/?uuid=` or `/rest/consulta/pdf/?uuid=`: a file, safe to repeat. */
@@ -453,11 +480,18 @@ export const CANCEL_CODES: Readonly<Record<string, { readonly text: string; read
 /** c_MotivoCancelacion (E.4). */
 export type MotivoCancelacion = '01' | '02' | '03' | '04';
 
-/** A cancellation: motivo 01 requires the UUID that replaces the cancelled CFDI. */
+/**
+ * A cancellation. Seed 003 documents the UUID and the `Sucursal` header only; the SAT requires a
+ * motivo on every cancellation, and with motivo 01 the UUID that replaces the cancelled CFDI (E.4),
+ * so both are sent as the query parameters `motivo` and `folioSustitucion`.
+ */
 export interface Cancelacion {
   readonly uuid: string;
+  /** c_MotivoCancelacion, required by the SAT though seed 003 does not name it. */
   readonly motivo: MotivoCancelacion;
+  /** The replacing CFDI's UUID: required with motivo 01, refused with any other. */
   readonly folioSustitucion?: string | undefined;
+  /** The `Sucursal` header (seed 003), a branch ID from `sucursales`; not sent when absent. */
   readonly sucursal?: string | undefined;
 }
 
@@ -504,8 +538,9 @@ const CancelJsonSchema = z.looseObject({
 });
 
 /**
- * `GET /rest/cancelacion/produccion/?uuid=`: repeating a cancellation answers 202 "previamente
- * cancelado", so it is safe to repeat; motivo and folioSustitucion travel as query parameters.
+ * `GET /rest/cancelacion/produccion/?uuid=` with `Sucursal` when given: repeating a cancellation
+ * answers 202 "previamente cancelado", so it is safe to repeat; motivo and folioSustitucion (the
+ * SAT's, not in seed 003) travel as query parameters.
  */
 export function cancelOperation(
   client: FactureClient,

@@ -60,6 +60,7 @@ export {
   updateOrders,
 } from './facturav4.js';
 export {
+  type AcuseForm,
   CANCEL_CODES,
   CANCEL_INVALID,
   type Cancelacion,
@@ -125,6 +126,7 @@ export { PROVIDERS, type ProviderApi, type ProviderDefinition, SANDBOX_DEFAULT_P
 export { backoffDelay, DEFAULT_RETRY_POLICY, parseRetryAfter, type RetryPolicy } from './retry.js';
 export {
   basicAuth,
+  basicFromToken,
   createRedactor,
   type Facturav4Credentials,
   type FactureCredentials,
@@ -153,9 +155,13 @@ export {
   type Download,
   type DownloadQuery,
   downloadAsync,
+  EXPIRE_METHOD_FALLBACK,
+  type ExpireMethod,
+  type ExpireOptions,
   expireTicket,
   getAsyncStatus,
   getTicketCfdis,
+  METHOD_NOT_ALLOWED,
   putTickets,
   type Representacion,
   type SubmitAsyncOptions,

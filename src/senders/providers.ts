@@ -39,7 +39,13 @@ export const PROVIDERS: Readonly<Record<ProviderApi, ProviderDefinition>> = {
     api: 'tralix',
     title: 'Tralix Portal de Autofacturación (tickets)',
     seeds: ['000'],
-    env: ['CFDI_LAYOUT_TRALIX_KEY', 'CFDI_LAYOUT_TRALIX_USER', 'CFDI_LAYOUT_TRALIX_PASSWORD'],
+    env: [
+      'CFDI_LAYOUT_TRALIX_KEY',
+      'CFDI_LAYOUT_TRALIX_TOKEN',
+      'CFDI_LAYOUT_TRALIX_USER',
+      'CFDI_LAYOUT_TRALIX_PASSWORD',
+      'CFDI_LAYOUT_TRALIX_BASIC',
+    ],
     // Tralix is installed per customer (`https://[IP]:[Puerto]`), so there is no public host.
     hosts: { local: local('/tralix') },
     sandboxPrefix: '/tralix',
@@ -49,7 +55,12 @@ export const PROVIDERS: Readonly<Record<ProviderApi, ProviderDefinition>> = {
     api: 'tralix-async',
     title: 'Tralix CFDI async',
     seeds: ['002'],
-    env: ['CFDI_LAYOUT_TRALIX_KEY', 'CFDI_LAYOUT_TRALIX_USER', 'CFDI_LAYOUT_TRALIX_PASSWORD'],
+    env: [
+      'CFDI_LAYOUT_TRALIX_KEY',
+      'CFDI_LAYOUT_TRALIX_USER',
+      'CFDI_LAYOUT_TRALIX_PASSWORD',
+      'CFDI_LAYOUT_TRALIX_BASIC',
+    ],
     hosts: { local: local('/tralix') },
     sandboxPrefix: '/tralix',
     configKeys: ['tralix-async', 'tralix'],

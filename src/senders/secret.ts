@@ -37,6 +37,8 @@ export class Secret {
 /** The environment variables the senders read their credentials from, by provider. */
 export const SECRET_ENV = {
   tralixKey: 'CFDI_LAYOUT_TRALIX_KEY',
+  tralixToken: 'CFDI_LAYOUT_TRALIX_TOKEN',
+  tralixBasic: 'CFDI_LAYOUT_TRALIX_BASIC',
   tralixUser: 'CFDI_LAYOUT_TRALIX_USER',
   tralixPassword: 'CFDI_LAYOUT_TRALIX_PASSWORD',
   facturav4ApiKey: 'CFDI_LAYOUT_FACTURAV4_API_KEY',
@@ -45,9 +47,17 @@ export const SECRET_ENV = {
   facturePassword: 'CFDI_LAYOUT_FACTURE_PASSWORD',
 } as const;
 
-/** Tralix credentials: the `{keyEmpresa}`/token of the URL path and the Basic auth pair (seeds 000, 002). */
+/**
+ * Tralix credentials (seeds 000, 002): the `{keyEmpresa}` of the URL paths, the `{Token}` of
+ * `PUT /{Token}/tickets` (the keyEmpresa when absent), and the `authorization: Basic {Token}` header,
+ * either as given (`basic`, e.g. seed 000's `dGVwb3g6dGVwb3g=`) or built from `user` and `password`.
+ */
 export interface TralixCredentials {
   readonly key?: Secret | undefined;
+  /** The `{Token}` of `PUT /{Token}/tickets`. Defaults to `key`. */
+  readonly token?: Secret | undefined;
+  /** The `{Token}` of `authorization: Basic {Token}`, with or without the `Basic ` prefix; used instead of `user` and `password`. */
+  readonly basic?: Secret | undefined;
   readonly user?: Secret | undefined;
   readonly password?: Secret | undefined;
 }
@@ -81,6 +91,8 @@ export function secretsFromEnv(env: Record<string, string | undefined>): SenderS
   return {
     tralix: {
       key: fromEnv(env, SECRET_ENV.tralixKey),
+      token: fromEnv(env, SECRET_ENV.tralixToken),
+      basic: fromEnv(env, SECRET_ENV.tralixBasic),
       user: fromEnv(env, SECRET_ENV.tralixUser),
       password: fromEnv(env, SECRET_ENV.tralixPassword),
     },
@@ -111,6 +123,41 @@ export function basicAuth(user: Secret, password: Secret): Secret {
   return new Secret(
     `Basic ${Buffer.from(`${user.reveal()}:${password.reveal()}`, 'utf8').toString('base64')}`,
   );
+}
+
+/** RFC 7235 token68: what may follow `Basic ` in an Authorization header. */
+const TOKEN68 = /^[A-Za-z0-9\-._~+/]+=*$/;
+
+/**
+ * A `Basic {Token}` credential given whole (seed 000's header) as the header value `Basic {Token}`;
+ * the value may carry the `Basic ` prefix or not. Anything that is not a token68 (spaces, line
+ * breaks, a `user:password` pair) is `SECRET_INVALID`, naming the variable but never the value.
+ */
+export function basicFromToken(token: Secret, envName: string): Secret {
+  const raw = token
+    .reveal()
+    .trim()
+    .replace(/^Basic\s+/i, '');
+  if (!TOKEN68.test(raw)) {
+    throw new CfdiLayoutError(
+      'SECRET_INVALID',
+      `${envName} must be the {Token} of "authorization: Basic {Token}" (base64 of user:password, like seed 000's dGVwb3g6dGVwb3g=), with no spaces or line breaks`,
+    );
+  }
+  return new Secret(`Basic ${raw}`);
+}
+
+/**
+ * The token of a `Basic {Token}` value and what it reveals when decoded (`user:password`, the user,
+ * the password), so that a provider echoing any of them is masked too.
+ */
+export function basicTokenParts(header: Secret): Secret[] {
+  const token = header.reveal().replace(/^Basic\s+/i, '');
+  const decoded = Buffer.from(token, 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  const parts =
+    colon <= 0 || /\p{Cc}/u.test(decoded) ? [] : [decoded, decoded.slice(0, colon), decoded.slice(colon + 1)];
+  return [token, ...parts].filter((part) => part.length >= 3).map((part) => new Secret(part));
 }
 
 /** Collects the defined secrets of a credentials object, for redaction. */

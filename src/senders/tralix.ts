@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CfdiLayoutError } from '../errors.js';
 import { error, type Issue, warning } from '../issues.js';
 import {
   type BatchOptions,
@@ -21,39 +22,66 @@ import {
   parseJsonResponse,
   unexpectedResponse,
 } from './provider-issues.js';
-import { basicAuth, requireSecret, SECRET_ENV, type Secret, type TralixCredentials } from './secret.js';
+import {
+  basicAuth,
+  basicFromToken,
+  basicTokenParts,
+  requireSecret,
+  SECRET_ENV,
+  type Secret,
+  type TralixCredentials,
+} from './secret.js';
 
 /*
  * Tralix: Portal de Autofacturación (seed 000: PUT /{token}/tickets, GET /{keyEmpresa}/cfdis,
  * PUT /{keyEmpresa}/expired) and the CFDI async API (seed 002: PUT /{keyEmpresa}/cfdisAsync,
- * GET /{keyEmpresa}/cfdis/{idPeticion}, GET /{keyEmpresa}/descargasCfdiAsync). The keyEmpresa is a
- * credential that travels in the URL path, so it is a Secret path segment, masked when printed.
+ * GET /{keyEmpresa}/cfdis/{idPeticion}, GET /{keyEmpresa}/descargasCfdiAsync). The keyEmpresa, and
+ * the `{Token}` of the tickets URL (its own credential where Tralix gives one, else the keyEmpresa),
+ * are credentials that travel in the URL path, so they are Secret path segments, masked when printed.
  */
 
-/** A Tralix client: the HTTP core plus the keyEmpresa and Basic credentials. */
+/** A Tralix client: the HTTP core plus the keyEmpresa, the tickets token and the Basic credentials. */
 export type TralixClient = ProviderClient<TralixCredentials>;
 
-/** Creates a {@link TralixClient}; the base URL is the Tralix host (`https://10.0.0.183:8572`). */
+/**
+ * Creates a {@link TralixClient}; the base URL is the Tralix host (`https://10.0.0.183:8572`). A
+ * `basic` credential is checked here (`SECRET_INVALID` when it is not a Basic token) and replaces
+ * `user` and `password` in the `authorization` header.
+ */
 export function createTralixClient(
   credentials: TralixCredentials,
   options: SenderClientOptions,
 ): TralixClient {
-  return createProviderClient(credentials, options);
+  const basic =
+    credentials.basic === undefined ? undefined : basicFromToken(credentials.basic, SECRET_ENV.tralixBasic);
+  const normalized: TralixCredentials = basic === undefined ? credentials : { ...credentials, basic };
+  return createProviderClient(normalized, options, basic === undefined ? [] : basicTokenParts(basic));
 }
 
 function key(client: TralixClient): Secret {
   return requireSecret(client.credentials.key, SECRET_ENV.tralixKey);
 }
 
+/** The `{Token}` of `PUT /{Token}/tickets` (seed 000): its own credential, else the keyEmpresa. */
+function ticketsToken(client: TralixClient): Secret {
+  return requireSecret(
+    client.credentials.token ?? client.credentials.key,
+    `${SECRET_ENV.tralixToken} (or ${SECRET_ENV.tralixKey}, which it defaults to)`,
+  );
+}
+
 const authorizations = new WeakMap<TralixClient, Secret>();
 
-/** The Basic header value, built once per client. */
+/** The `authorization: Basic {Token}` value (seed 000): the given token, else built from user and password, once per client. */
 function authorization(client: TralixClient): Secret {
+  const given = client.credentials.basic;
+  if (given !== undefined) return given;
   let value = authorizations.get(client);
   if (value === undefined) {
+    const alternative = `, or set ${SECRET_ENV.tralixBasic} to the {Token} of "authorization: Basic {Token}"`;
     value = basicAuth(
-      requireSecret(client.credentials.user, SECRET_ENV.tralixUser),
-      requireSecret(client.credentials.password, SECRET_ENV.tralixPassword),
+      requireSecret(client.credentials.user, `${SECRET_ENV.tralixUser}${alternative}`),
+      requireSecret(client.credentials.password, `${SECRET_ENV.tralixPassword}${alternative}`),
     );
     authorizations.set(client, value);
   }
@@ -62,7 +90,8 @@ function authorization(client: TralixClient): Secret {
 
 /** Seed 002 documents only Content-Type for the async API; Basic auth is added when configured. */
 function optionalAuthorization(client: TralixClient): Record<string, Secret> {
-  const { user, password } = client.credentials;
+  const { basic, user, password } = client.credentials;
+  if (basic !== undefined) return { authorization: basic };
   return user === undefined || password === undefined ? {} : { authorization: basicAuth(user, password) };
 }
 
@@ -111,14 +140,14 @@ function refusedText(response: HttpResponse, fallback: string): Outcome<never> {
   };
 }
 
-/** `PUT /{token}/tickets`: safe to repeat, a second PUT of the same ticket stores the same ticket. */
+/** `PUT /{Token}/tickets`: safe to repeat, a second PUT of the same ticket stores the same ticket. */
 export function ticketPutOperation(client: TralixClient): Operation<TralixTicket, TicketPutResult> {
   return {
     name: 'tralix.tickets.put',
     safety: 'idempotent',
     request: (ticket) => ({
       method: 'PUT',
-      path: [key(client), 'tickets'],
+      path: [ticketsToken(client), 'tickets'],
       headers: { authorization: authorization(client), ...JSON_HEADERS },
       body: stringifyJson({
         fecha: ticket.fecha,
@@ -251,13 +280,28 @@ export interface TicketExpiry {
   readonly sucursal: string;
 }
 
-/** `PUT /{keyEmpresa}/expired`: expiring an expired ticket expires it again, so it is safe to repeat. */
-export function ticketExpireOperation(client: TralixClient): Operation<TicketExpiry, TicketPutResult> {
+/** The method of `/{keyEmpresa}/expired`: seed 000's table says PUT, its curl example POST. */
+export type ExpireMethod = 'PUT' | 'POST';
+
+/** Issue code of an answer `405 Method Not Allowed`. */
+export const METHOD_NOT_ALLOWED = 'PROVIDER_METHOD_NOT_ALLOWED';
+
+/** Issue code of an expiry sent again with the other method after a 405. */
+export const EXPIRE_METHOD_FALLBACK = 'EXPIRE_METHOD_FALLBACK';
+
+/**
+ * `PUT /{keyEmpresa}/expired` (or `POST`, as seed 000's example sends it): expiring an expired ticket
+ * expires it again, so it is safe to repeat. A 405 is refused with {@link METHOD_NOT_ALLOWED}.
+ */
+export function ticketExpireOperation(
+  client: TralixClient,
+  method: ExpireMethod = 'PUT',
+): Operation<TicketExpiry, TicketPutResult> {
   return {
     name: 'tralix.tickets.expire',
     safety: 'idempotent',
     request: (expiry) => ({
-      method: 'PUT',
+      method,
       path: [key(client), 'expired'],
       headers: { authorization: authorization(client), ...JSON_HEADERS },
       body: JSON.stringify({ noTicket: expiry.noTicket, sucursal: expiry.sucursal }),
@@ -270,6 +314,21 @@ export function ticketExpireOperation(client: TralixClient): Operation<TicketExp
           issues: [],
           attempts: response.attempts,
         };
+      if (response.status === 405) {
+        const allow = response.headers.get('allow');
+        const text = textOf(response) === '' ? 'Method Not Allowed' : textOf(response);
+        return {
+          status: 'refused',
+          issues: [
+            error(
+              METHOD_NOT_ALLOWED,
+              [],
+              `${method} /{keyEmpresa}/expired: HTTP 405 ${text}${allow === null ? '' : ` (Allow: ${allow})`}`,
+            ),
+          ],
+          attempts: response.attempts,
+        };
+      }
       if (response.status === 400 || response.status === 401 || response.status === 404)
         return refusedText(response, `HTTP ${response.status}`);
       throw unexpectedResponse(response, 'tralix.tickets.expire');
@@ -277,9 +336,40 @@ export function ticketExpireOperation(client: TralixClient): Operation<TicketExp
   };
 }
 
-/** Expires a ticket so it can no longer be self-invoiced (it belongs in the factura global). */
-export function expireTicket(client: TralixClient, expiry: TicketExpiry): Promise<Outcome<TicketPutResult>> {
-  return perform(client.http, ticketExpireOperation(client), expiry);
+/** Options of {@link expireTicket}. */
+export interface ExpireOptions {
+  /** The method tried first. Defaults to `PUT` (seed 000's table). */
+  readonly method?: ExpireMethod | undefined;
+  /** On a 405, sends the expiry again with the other method (a 405 did nothing). Defaults to true. */
+  readonly fallback?: boolean | undefined;
+}
+
+/**
+ * Expires a ticket so it can no longer be self-invoiced (it belongs in the factura global). Seed 000
+ * writes the method both ways, so a 405 to the first method is answered by trying the other one
+ * once, with a warning naming the method that worked.
+ */
+export async function expireTicket(
+  client: TralixClient,
+  expiry: TicketExpiry,
+  options: ExpireOptions = {},
+): Promise<Outcome<TicketPutResult>> {
+  const method = options.method ?? 'PUT';
+  const first = await perform(client.http, ticketExpireOperation(client, method), expiry);
+  const notAllowed = first.status === 'refused' && first.issues.some((i) => i.code === METHOD_NOT_ALLOWED);
+  if (!notAllowed || options.fallback === false) return first;
+  const other: ExpireMethod = method === 'PUT' ? 'POST' : 'PUT';
+  const second = await perform(client.http, ticketExpireOperation(client, other), expiry);
+  const note = warning(
+    EXPIRE_METHOD_FALLBACK,
+    [],
+    `${method} /{keyEmpresa}/expired answered 405; sent with ${other} instead (seed 000 gives both): pass --method ${other} to skip the first request`,
+  );
+  return {
+    ...second,
+    issues: second.status === 'refused' ? [...first.issues, ...second.issues] : [note, ...second.issues],
+    attempts: first.attempts + second.attempts,
+  };
 }
 
 // ---------------------------------------------------------------- CFDI async (seed 002)
@@ -556,11 +646,14 @@ export interface Download {
   readonly data: Uint8Array;
 }
 
-/** What to download: a CFDI by uuid and representation. */
-export interface DownloadQuery {
-  readonly uuid: string;
-  readonly representacion: Representacion;
-}
+/**
+ * What to download (seed 002: "Al menos debe estar aplicado uno de los parámetros disponibles"): a
+ * CFDI by uuid (a ZIP of its XML and PDF when no representacion is given, seed 002 example #2), or
+ * with no uuid every CFDI in that representacion (`?representacion=XML`, example #1).
+ */
+export type DownloadQuery =
+  | { readonly uuid: string; readonly representacion?: Representacion | undefined }
+  | { readonly uuid?: string | undefined; readonly representacion: Representacion };
 
 const EXTENSIONS: Record<Representacion, string> = { XML: 'xml', PDF: 'pdf', XML_PDF: 'zip' };
 
@@ -573,22 +666,44 @@ function filenameOf(response: HttpResponse, fallback: string): string {
   return base === '' || base === '.' || base === '..' ? fallback : base;
 }
 
-/** `GET /{keyEmpresa}/descargasCfdiAsync?uuid&representacion`: a download, safe to repeat. */
+/** The name of a download the provider did not name: `<uuid>` or `cfdis`, with the extension its content says. */
+function fallbackName(response: HttpResponse, query: DownloadQuery): string {
+  const zip = /zip/i.test(response.headers.get('content-type') ?? '');
+  const extension = zip ? 'zip' : EXTENSIONS[query.representacion ?? 'XML_PDF'];
+  return `${query.uuid ?? 'cfdis'}.${extension}`;
+}
+
+function checkDownloadQuery(query: DownloadQuery): void {
+  if (query.uuid === '' || (query.uuid === undefined && query.representacion === undefined)) {
+    throw new CfdiLayoutError(
+      'SENDER_REQUEST_INVALID',
+      'descargasCfdiAsync needs a uuid, a representacion (XML, PDF or XML_PDF), or both (seed 002: at least one parameter)',
+    );
+  }
+}
+
+/**
+ * `GET /{keyEmpresa}/descargasCfdiAsync?uuid&representacion`, either parameter optional but not
+ * both: a download, safe to repeat. 204 "No existen CFDI", 400 and 401 are refusals with the
+ * provider's text.
+ */
 export function asyncDownloadOperation(client: TralixClient): Operation<DownloadQuery, Download> {
   return {
     name: 'tralix.async.download',
     safety: 'idempotent',
-    request: (query): HttpRequest => ({
-      method: 'GET',
-      path: [key(client), 'descargasCfdiAsync'],
-      query: { uuid: query.uuid, representacion: query.representacion },
-      headers: { ...optionalAuthorization(client) },
-    }),
+    request: (query): HttpRequest => {
+      checkDownloadQuery(query);
+      return {
+        method: 'GET',
+        path: [key(client), 'descargasCfdiAsync'],
+        query: { uuid: query.uuid, representacion: query.representacion },
+        headers: { ...optionalAuthorization(client) },
+      };
+    },
     parse: (response, query) => {
       if (response.status === 200) {
-        const fallback = `${query.uuid}.${EXTENSIONS[query.representacion]}`;
         const download: Download = {
-          filename: filenameOf(response, fallback),
+          filename: filenameOf(response, fallbackName(response, query)),
           contentType: response.headers.get('content-type') ?? 'application/octet-stream',
           data: response.body,
         };
@@ -602,7 +717,7 @@ export function asyncDownloadOperation(client: TralixClient): Operation<Download
   };
 }
 
-/** Downloads a stamped CFDI as XML, PDF or a ZIP of both. */
+/** Downloads a stamped CFDI (or, without a uuid, every CFDI) as XML, PDF or a ZIP of both. */
 export function downloadAsync(client: TralixClient, query: DownloadQuery): Promise<Outcome<Download>> {
   return perform(client.http, asyncDownloadOperation(client), query);
 }

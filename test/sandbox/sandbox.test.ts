@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_SANDBOX_CREDENTIALS, type Sandbox, startSandbox } from '../../src/sandbox/index.js';
 import { renderSandboxPdf } from '../../src/sandbox/pdf.js';
-import { counterIds, FIXED_NOW } from '../senders/helpers.js';
+import { timbrar } from '../../src/senders/facture.js';
+import { counterIds, FIXED_NOW, factureClient, preCfdi } from '../senders/helpers.js';
 
 let sb: Sandbox | undefined;
 afterEach(async () => {
@@ -86,6 +87,42 @@ describe('sandbox: Tralix answers as seeds 000 and 002 say', () => {
     });
   });
 
+  it('expires with PUT and POST by default, and answers 405 to the method it is not configured for', async () => {
+    const body = (noTicket: string) => JSON.stringify({ noTicket, sucursal: 'S1' });
+    const ticketBody = JSON.stringify({
+      fecha: '2019-01-25T11:09:46',
+      insumo: '00|CFD33BASE|QA|4.0|',
+      monto: 1,
+      numeroTicket: '12A30',
+      sucursal: 'S1',
+    });
+    for (const [methods, refused] of [
+      [undefined, undefined],
+      [['POST'], 'PUT'],
+      [['PUT'], 'POST'],
+    ] as const) {
+      sb = await start(methods === undefined ? {} : { tralixExpireMethods: methods });
+      const t = `${sb.urls.tralix}/${C.tralix.key}`;
+      await call(`${t}/tickets`, { method: 'PUT', headers: { authorization: basic }, body: ticketBody });
+      for (const method of ['PUT', 'POST']) {
+        const answer = await fetch(`${t}/expired`, {
+          method,
+          headers: { authorization: basic, 'content-type': 'application/json' },
+          body: body('12A30'),
+        });
+        if (method === refused) {
+          expect(answer.status).toBe(405);
+          expect(answer.headers.get('allow')).toBe(methods?.join(', '));
+        } else {
+          expect(answer.status).toBe(200);
+          expect(await answer.text()).toBe('Se expiro no_ticket: 12A30 sucursal : S1');
+        }
+      }
+      await sb.close();
+      sb = undefined;
+    }
+  });
+
   it('answers the async status sequence with the seed bodies', async () => {
     sb = await start({
       asyncPolls: 2,
@@ -125,6 +162,41 @@ describe('sandbox: Tralix answers as seeds 000 and 002 say', () => {
     });
     expect((await call(`${t}/cfdisAsync`, { method: 'PUT', body: '{}' })).status).toBe(400);
     expect((await call(`${t}/descargasCfdiAsync`)).status).toBe(400);
+  });
+});
+
+describe('sandbox: Facture answers a request with only what seed 003 documents', () => {
+  const F = C.facture;
+  const auth = `Basic ${Buffer.from(`${F.user}:${F.password}`).toString('base64')}`;
+
+  it('cancels with uuid and Sucursal alone (no motivo), checks a Sucursal it is given, and serves the acuse', async () => {
+    sb = await start();
+    const stamped = await timbrar(factureClient(sb), [{ name: 'a.xml', xml: preCfdi('S1') }], {
+      sucursal: '1',
+    });
+    const uuid = stamped.outcomes[0]?.result?.uuid ?? '';
+    const cancel = (sucursal: string) =>
+      call(`${sb?.urls.facture}/rest/cancelacion/produccion/?uuid=${uuid}`, {
+        headers: { Authorization: auth, Accept: 'application/json', Sucursal: sucursal },
+      });
+    const unknown = await cancel('99');
+    expect(unknown.status).toBe(400);
+    expect(JSON.parse(unknown.text)).toEqual({
+      error: { codigo: 'SUCURSAL', mensaje: 'La sucursal 99 no existe o no está activa' },
+    });
+    const done = await cancel('1');
+    expect(done.status).toBe(200);
+    expect(JSON.parse(done.text)).toEqual({
+      uuid,
+      codigo: '201',
+      mensaje: 'Solicitud de cancelación recibida',
+    });
+    expect(sb.state.facture.cfdis[uuid]?.cancelacion?.motivo).toBeUndefined();
+    const acuse = await call(`${sb.urls.facture}/rest/cancelacion/acuse/?uuid=${uuid}`, {
+      headers: { Authorization: auth, Accept: 'application/xml' },
+    });
+    expect(acuse.status).toBe(200);
+    expect(acuse.text).toContain('<EstatusUUID>201</EstatusUUID></Folios>');
   });
 });
 

@@ -13,6 +13,7 @@ import {
   listOrders,
   listSeries,
   OrderSchema,
+  orderListOperation,
   updateOrder,
   updateOrders,
 } from '../../src/senders/facturav4.js';
@@ -127,6 +128,15 @@ describe('Factu-Ramval orders (seed 001) against the sandbox', () => {
     expect((await listOrders(client, { fecha: '25-03-2025' })).issues[0]?.message).toBe(
       'El campo fecha no corresponde con el formato Y-m-d.',
     );
+    // Seed 001's examples put these in a GET body; they go in the query string (README provider notes).
+    const described = client.http.describe(
+      orderListOperation(client).request({ page: 2, perPage: 2, fecha: '2025-03-25' }),
+    );
+    expect(described).toMatchObject({
+      method: 'GET',
+      url: `${sb.urls['facturav4-orders']}/v4/autofacturacion?page=2&per_page=2&fecha=2025-03-25`,
+    });
+    expect(described.body).toBeUndefined();
 
     expect((await getOrder(client, '55101')).result).toMatchObject({
       folio: '55101',

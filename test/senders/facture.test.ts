@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Sandbox } from '../../src/sandbox/index.js';
 import { writeZip } from '../../src/sandbox/zip-write.js';
 import {
+  acuseOperation,
   cancelar,
   consultarCfdi,
   downloadPdf,
@@ -131,6 +132,37 @@ describe('Facture APP (seed 003) against the sandbox', () => {
       status: 'refused',
       issues: [{ message: '205 Folio Fiscal No Existente' }],
     });
+  });
+
+  it('reads the acuse with the UUID in the query (default) or in the path (seed 003 writes acuse/uuid?)', async () => {
+    sb = await sandbox();
+    const client = factureClient(sb);
+    const uuid =
+      (await timbrar(client, [{ name: 'a.xml', xml: preCfdi('P1') }], { sucursal: '1' })).outcomes[0]?.result
+        ?.uuid ?? '';
+    await cancelar(client, { uuid, motivo: '03' });
+    const urls = (['query', 'path'] as const).map(
+      (form) =>
+        client.http.describe(acuseOperation(client, form).request({ value: uuid, format: 'xml' })).url,
+    );
+    expect(urls).toEqual([
+      `${sb.urls.facture}/rest/cancelacion/acuse/?uuid=${uuid}`,
+      `${sb.urls.facture}/rest/cancelacion/acuse/${uuid}`,
+    ]);
+    for (const form of ['query', 'path'] as const) {
+      const xml = await getAcuse(client, uuid, 'xml', form);
+      expect(xml.status, form).toBe('answered');
+      expect(xml.result?.text).toContain(
+        `<UUID>${uuid}</UUID><EstatusUUID>201</EstatusUUID><Motivo>03</Motivo>`,
+      );
+      const json = await getAcuse(client, uuid, 'json', form);
+      expect(json.result?.json).toMatchObject({ uuid });
+      const missing = await getAcuse(client, '00000000-0000-4000-8000-0000000000FF', 'json', form);
+      expect(missing).toMatchObject({
+        status: 'refused',
+        issues: [{ message: '205: UUID 00000000-0000-4000-8000-0000000000FF no encontrado' }],
+      });
+    }
   });
 
   it('checks motivo and folioSustitucion before sending (E.4)', async () => {

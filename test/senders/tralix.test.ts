@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LAYOUTS, renderLayout } from '../../src/layouts/index.js';
-import type { Sandbox } from '../../src/sandbox/index.js';
+import { DEFAULT_SANDBOX_CREDENTIALS, type Sandbox } from '../../src/sandbox/index.js';
 import { SANDBOX_RECEPTOR, ticketComprobante } from '../../src/sandbox/stamp.js';
 import { readZip } from '../../src/sandbox/zip-read.js';
 import { openJournal } from '../../src/senders/journal.js';
@@ -17,6 +17,7 @@ import {
   putTickets,
   submitAsync,
   TralixTicketSchema,
+  ticketPutOperation,
   waitForAsync,
 } from '../../src/senders/tralix.js';
 import { FAST, sandbox, ticket, tralixClient } from './helpers.js';
@@ -26,6 +27,8 @@ afterEach(async () => {
   await sb?.close();
   sb = undefined;
 });
+
+const C = DEFAULT_SANDBOX_CREDENTIALS;
 
 const tickets = (n: number) => Array.from({ length: n }, (_, i) => TralixTicketSchema.parse(ticket(i)));
 
@@ -87,6 +90,93 @@ describe('Tralix tickets (seed 000) against the sandbox', () => {
       body: JSON.stringify({ numeroTicket: 'T2', sucursal: 'S1' }),
     });
     expect(selfAfterExpiry.status).toBe(409);
+  });
+
+  it('expires with the method asked, and on a 405 once more with the other one (seed 000 says PUT and POST)', async () => {
+    for (const accepted of ['PUT', 'POST'] as const) {
+      sb = await sandbox({ tralixExpireMethods: [accepted] });
+      const client = tralixClient(sb);
+      await putTickets(client, tickets(1));
+      const other = accepted === 'PUT' ? 'POST' : 'PUT';
+      const direct = await expireTicket(client, { noTicket: 'T0', sucursal: 'S1' }, { method: accepted });
+      expect(direct).toMatchObject({ status: 'stored', attempts: 1, issues: [] });
+      const fallback = await expireTicket(client, { noTicket: 'T0', sucursal: 'S1' }, { method: other });
+      expect(fallback).toMatchObject({
+        status: 'stored',
+        attempts: 2,
+        result: { message: 'Se expiro no_ticket: T0 sucursal : S1' },
+        issues: [{ code: 'EXPIRE_METHOD_FALLBACK', severity: 'warning' }],
+      });
+      expect(fallback.issues[0]?.message).toContain(`--method ${accepted}`);
+      const strict = await expireTicket(
+        client,
+        { noTicket: 'T0', sucursal: 'S1' },
+        { method: other, fallback: false },
+      );
+      expect(strict).toMatchObject({
+        status: 'refused',
+        attempts: 1,
+        issues: [{ code: 'PROVIDER_METHOD_NOT_ALLOWED' }],
+      });
+      expect(strict.issues[0]?.message).toContain(`(Allow: ${accepted})`);
+      await sb.close();
+      sb = undefined;
+    }
+  });
+
+  it('puts tickets under their own {Token} and authorizes with a Basic {Token} given whole (seed 000)', async () => {
+    const token = 'c0ffee-tickets-token';
+    sb = await sandbox({ credentials: { ...DEFAULT_SANDBOX_CREDENTIALS, tralix: { ...C.tralix, token } } });
+    const base = { ...FAST, baseUrl: sb.urls.tralix };
+    const seedBasic = 'dGVwb3g6dGVwb3g='; // seed 000's example: tepox:tepox
+    for (const basic of [seedBasic, `Basic ${seedBasic}`]) {
+      const client = createTralixClient(
+        { key: new Secret(C.tralix.key), token: new Secret(token), basic: new Secret(basic) },
+        base,
+      );
+      expect((await putTickets(client, tickets(1))).counts.stored).toBe(1);
+      expect((await getTicketCfdis(client)).status).toBe('answered');
+      const described = client.http.describe(
+        ticketPutOperation(client).request(TralixTicketSchema.parse(ticket(0))),
+      );
+      expect(described.headers.authorization).toBe('***');
+      expect(described.url).toMatch(/\/tralix\/\*\*\*\/tickets$/);
+      expect(client.http.redact(`echo ${seedBasic} tepox:tepox ${token}`)).toBe('echo *** *** ***');
+    }
+    // Without its own token the tickets URL carries the keyEmpresa, which this Tralix does not take there.
+    const keyOnly = tralixClient(sb);
+    expect((await putTickets(keyOnly, tickets(1))).outcomes[0]).toMatchObject({
+      status: 'refused',
+      issues: [{ message: 'No existe la keyEmpresa' }],
+    });
+    expect((await getTicketCfdis(keyOnly)).status).toBe('answered');
+  });
+
+  it('says which variable is missing or malformed, never its value', async () => {
+    sb = await sandbox();
+    const base = { ...FAST, baseUrl: sb.urls.tralix };
+    const malformed = (() => {
+      try {
+        createTralixClient({ key: new Secret(C.tralix.key), basic: new Secret('tepox:tepox') }, base);
+      } catch (err) {
+        return err as { code?: string; message: string };
+      }
+      return undefined;
+    })();
+    expect(malformed?.code).toBe('SECRET_INVALID');
+    expect(malformed?.message).toContain('CFDI_LAYOUT_TRALIX_BASIC');
+    expect(malformed?.message).not.toContain('tepox:tepox');
+    const noAuth = createTralixClient({ key: new Secret(C.tralix.key) }, base);
+    await expect(getTicketCfdis(noAuth)).rejects.toMatchObject({
+      code: 'SECRET_MISSING',
+      message: expect.stringContaining('CFDI_LAYOUT_TRALIX_BASIC') as unknown,
+    });
+    const noToken = createTralixClient({ user: new Secret('tepox'), password: new Secret('tepox') }, base);
+    await expect(putTickets(noToken, tickets(1))).rejects.toMatchObject({
+      code: 'SECRET_MISSING',
+      message: expect.stringContaining('CFDI_LAYOUT_TRALIX_TOKEN (or CFDI_LAYOUT_TRALIX_KEY') as unknown,
+    });
+    expect(sb.state.stats.requests).toBe(0);
   });
 
   it('refuses a bad ticket number and an unknown keyEmpresa with the seed texts', async () => {
@@ -181,6 +271,50 @@ describe('Tralix CFDI async (seed 002) against the sandbox', () => {
       (await downloadAsync(client, { uuid: '00000000-0000-0000-0000-000000000000', representacion: 'XML' }))
         .status,
     ).toBe('refused');
+  });
+
+  it('downloads every CFDI without a uuid (seed 002 example #1), keeping the 204, 400 and 401 answers', async () => {
+    sb = await sandbox({ asyncPolls: 1 });
+    const client = tralixClient(sb);
+    expect(await downloadAsync(client, { representacion: 'XML' })).toMatchObject({
+      status: 'refused',
+      issues: [{ code: 'PROVIDER_REFUSED', message: 'No Content - No existen CFDI' }],
+    });
+    const stamp = async (n: string) =>
+      (
+        await submitAsync(client, [{ idTipoCfd: 't', idSucursal: 's', archivoFuente: archivoFuente(n) }], {
+          wait: fastWait,
+        })
+      ).outcomes[0]?.result?.status?.uuid ?? '';
+    const first = await stamp('D1');
+    const one = await downloadAsync(client, { representacion: 'XML' });
+    expect(one.result?.filename).toBe(`${first}.xml`);
+    expect(Buffer.from(one.result?.data ?? []).toString()).toContain(`UUID="${first}"`);
+    const second = await stamp('D2');
+    const all = await downloadAsync(client, { representacion: 'XML' });
+    expect(all.result).toMatchObject({ filename: 'cfdis.zip', contentType: 'application/zip' });
+    expect(readZip(all.result?.data ?? new Uint8Array()).map((e) => e.name)).toEqual([
+      `${first}.xml`,
+      `${second}.xml`,
+    ]);
+    expect(
+      (await downloadAsync(client, { uuid: second })).result?.filename,
+      'a uuid alone is a ZIP (example #2)',
+    ).toBe(`${second}.zip`);
+    expect(await downloadAsync(client, { representacion: 'HTML' as unknown as 'XML' })).toMatchObject({
+      status: 'refused',
+      issues: [{ message: 'Parámetros incorrectos' }],
+    });
+    const wrongKey = createTralixClient({ key: new Secret('nope') }, { ...FAST, baseUrl: sb.urls.tralix });
+    expect(await downloadAsync(wrongKey, { representacion: 'PDF' })).toMatchObject({
+      status: 'refused',
+      issues: [{ message: 'No existe la keyEmpresa' }],
+    });
+    const requests = sb.state.stats.requests;
+    await expect(downloadAsync(client, {} as unknown as { representacion: 'XML' })).rejects.toMatchObject({
+      code: 'SENDER_REQUEST_INVALID',
+    });
+    expect(sb.state.stats.requests).toBe(requests);
   });
 
   it('completes an invalid archivoFuente with 400 and the validator issues in the seed format', async () => {
