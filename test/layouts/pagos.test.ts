@@ -83,6 +83,33 @@ describe('tralix-40 with a Pagos 2.0 complement', () => {
     );
   });
 
+  it('keeps the order of typed complements: implocal before Pagos round-trips, Pagos before implocal is refused', () => {
+    const [c] = fc.sample(randomReps, { numRuns: 1, seed: 5 }) as [Comprobante];
+    const [pagos] = c.complemento ?? [];
+    const implocal = {
+      impuestosLocales: {
+        version: '1.0' as const,
+        totaldeRetenciones: '0.00',
+        totaldeTraslados: '0.00',
+        trasladosLocales: [{ impLocTrasladado: 'ISH', tasadeTraslado: '3.00', importe: '0.00' }],
+      },
+    };
+    if (pagos === undefined) throw new Error('a REP has its complement');
+    const inOrder = { ...c, complemento: [implocal, pagos] };
+    const rendered = renderLayout(tralix40, inOrder);
+    expect(rendered.issues).toEqual([]);
+    expect(parseLayout(tralix40, rendered.text).comprobante).toEqual(inOrder);
+
+    // The text writes record 20 before record 30, so this order cannot come back: refused, not swapped.
+    const reversed = renderLayout(tralix40, { ...c, complemento: [pagos, implocal] });
+    expect(rendered.text).not.toBe('');
+    expect(reversed.text).toBe('');
+    expect(reversed.issues.map((i) => [i.code, i.path.join('.')])).toEqual([
+      ['LAYOUT_RECORD_ORDER', 'complemento.0.pagos'],
+    ]);
+    expect(reversed.issues[0]?.message).toContain('writes record 20 before record 30');
+  });
+
   it('refuses a second Pagos complement, naming it, instead of writing one', () => {
     const [c] = fc.sample(randomReps, { numRuns: 1, seed: 3 }) as [Comprobante];
     const twice = { ...c, complemento: [...(c.complemento ?? []), ...(c.complemento ?? [])] };
