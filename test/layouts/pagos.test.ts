@@ -110,6 +110,17 @@ describe('tralix-40 with a Pagos 2.0 complement', () => {
     expect(reversed.issues[0]?.message).toContain('writes record 20 before record 30');
   });
 
+  it('refuses a CadPago holding the separator at its path, instead of mangling it', () => {
+    const [pagos] = fc.sample(randomPagos, { numRuns: 1, seed: 7 }) as [Pagos];
+    const [first, ...rest] = pagos.pago as [Pagos['pago'][number], ...Pagos['pago']];
+    const spei = { ...first, tipoCadPago: '01', cadPago: '||1|01052024|120000|BANXICO||' };
+    const rendered = renderLayout(tralix40, repComprobante(HEADER, { ...pagos, pago: [spei, ...rest] }));
+    expect(rendered.text).toBe('');
+    expect(rendered.issues.map((i) => [i.code, i.path.join('.')])).toEqual([
+      ['LAYOUT_VALUE_UNREPRESENTABLE', 'complemento.0.pagos.pago.0.cadPago'],
+    ]);
+  });
+
   it('refuses a second Pagos complement, naming it, instead of writing one', () => {
     const [c] = fc.sample(randomReps, { numRuns: 1, seed: 3 }) as [Comprobante];
     const twice = { ...c, complemento: [...(c.complemento ?? []), ...(c.complemento ?? [])] };
