@@ -67,8 +67,22 @@ export interface CompiledRecord {
   slots: number;
   /** True when another record links to this one by key. */
   isLinkParent: boolean;
+  /**
+   * Set when a sibling record's path steps into the same model array first
+   * (`complemento[].impuestosLocales` and `complemento[].pagos`): the text writes such records in
+   * definition order, so rendering checks the model's items come in that order too.
+   */
+  sharedArray: SharedArray | undefined;
   readonly hasComputed: boolean;
   readonly mappedFields: readonly CompiledField[];
+}
+
+/** The model array a record shares with its siblings, and where an item's index sits in its model path. */
+export interface SharedArray {
+  /** The path up to that array, as a definition writes it (`complemento[]`). */
+  readonly prefix: string;
+  /** Position of the array index in an item's model path, after the parent item's path. */
+  readonly indexAt: number;
 }
 
 /** Marks a compiled layout so the API can take either a definition or a compiled layout. */
@@ -341,6 +355,7 @@ function compileNormalized(def: NormalizedLayoutDefinition): CompiledLayout {
       slot,
       slots: 0,
       isLinkParent: false,
+      sharedArray: undefined,
       hasComputed: fields.some((f) => f.computed !== undefined),
       mappedFields: fields.filter((f) => f.path !== undefined),
     };
@@ -349,6 +364,8 @@ function compileNormalized(def: NormalizedLayoutDefinition): CompiledLayout {
     recordById.set(rd.id, record);
     if (cursor !== undefined) cursors.set(ri, cursor);
   });
+
+  markSharedArrays(records);
 
   // Computed fields refer to records and fields that now all exist.
   for (const record of records) {
@@ -436,6 +453,34 @@ function compileNormalized(def: NormalizedLayoutDefinition): CompiledLayout {
     omissions,
     topLevelSlots: topLevel.length,
   };
+}
+
+/**
+ * Marks positional sibling records whose paths enter the same model array first. Parsing appends
+ * their items in text order, which is definition order; a model holding them in another order
+ * (a pagos item before an impuestosLocales item) cannot come back as it was.
+ */
+function markSharedArrays(records: readonly CompiledRecord[]): void {
+  const groups = new Map<string, CompiledRecord[]>();
+  const shapes = new Map<CompiledRecord, SharedArray>();
+  for (const record of records) {
+    if (record.path === undefined || record.link !== undefined) continue;
+    const first = record.path.findIndex((s) => s.array);
+    if (first < 0) continue;
+    const leading = record.path.slice(0, first + 1);
+    const prefix = formatSegments(leading);
+    // A property adds its key to an item's path, an array its key and the index.
+    const indexAt = leading.reduce((n, s) => n + (s.array ? 2 : 1), 0) - 1;
+    const key = `${record.parent?.index ?? -1}\u0000${prefix}`;
+    const group = groups.get(key) ?? [];
+    group.push(record);
+    groups.set(key, group);
+    shapes.set(record, { prefix, indexAt });
+  }
+  for (const group of groups.values()) {
+    if (group.length < 2) continue;
+    for (const record of group) record.sharedArray = shapes.get(record);
+  }
 }
 
 function codecProblem(codec: LineCodec, value: string): { message: string } | undefined {

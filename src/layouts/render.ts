@@ -9,6 +9,7 @@ import {
   type CompiledRecord,
   compileLayout,
   excludedRecords,
+  type SharedArray,
 } from './compile.js';
 import { checkCoverage } from './coverage.js';
 import type { LayoutDefinition } from './definition.js';
@@ -352,6 +353,40 @@ export function renderLayout(
     return draft;
   };
 
+  // Per parent node and shared array: the highest item index written so far, and by which record.
+  const written = new WeakMap<
+    ModelObject,
+    Map<string, { index: number; record: CompiledRecord; item: PathItem }>
+  >();
+  const keepsOrder = (
+    record: CompiledRecord,
+    shared: SharedArray,
+    parent: PathItem,
+    item: PathItem,
+  ): boolean => {
+    const index = item.path[parent.path.length + shared.indexAt];
+    if (typeof index !== 'number') return true;
+    let perArray = written.get(parent.node);
+    if (perArray === undefined) {
+      perArray = new Map();
+      written.set(parent.node, perArray);
+    }
+    const highest = perArray.get(shared.prefix);
+    if (highest !== undefined && highest.record !== record && index < highest.index) {
+      issues.push(
+        modelIssue(
+          LAYOUT_ISSUE_CODES.recordOrder,
+          'error',
+          item.path,
+          `${item.path.join('.')} (${record.name}) comes before ${highest.item.path.join('.')} (${highest.record.name}), but layout ${compiled.id} writes record ${highest.record.id} before record ${record.id}: the order of ${shared.prefix} would change`,
+        ),
+      );
+      return false;
+    }
+    if (highest === undefined || index > highest.index) perArray.set(shared.prefix, { index, record, item });
+    return true;
+  };
+
   const renderUnder = (record: CompiledRecord, parent: PathItem | undefined): void => {
     if (excluded.has(record.index)) return;
     if (record.path === undefined || parent === undefined) {
@@ -362,6 +397,7 @@ export function renderLayout(
     const items = itemsAt(parent, record.path);
     checkCount(compiled, record, items.length, parent, issues);
     for (const item of items) {
+      if (record.sharedArray !== undefined && !keepsOrder(record, record.sharedArray, parent, item)) continue;
       if (emit(record, item, undefined) === undefined) continue;
       for (const child of record.children) renderUnder(child, item);
     }

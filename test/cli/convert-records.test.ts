@@ -21,6 +21,7 @@ const TEXTS = [
   { layout: 'tralix-legacy', file: 'tralix-legacy-seed-002.txt', variant: undefined },
   { layout: 'tralix-40', file: 'tralix-40-factura.txt', variant: undefined },
   { layout: 'tralix-40', file: 'tralix-40-ticket-insumo.txt', variant: 'ticket' },
+  { layout: 'tralix-40', file: 'tralix-40-rep.txt', variant: undefined },
   { layout: join(LAYOUTS, 'mini.layout.json'), file: 'mini.txt', variant: undefined },
 ] as const;
 

@@ -157,30 +157,31 @@ describe
       },
     );
 
-    it.for(['eddusoft__infoGlobal.xml', 'pycfditransform__cfdi40_01_implocal.xml'])(
-      '%s: XML → layout tralix-40 → XML (the layout guessed from the content)',
-      async (name, { expect }) => {
-        const source = corpus(name);
-        const txt = join(scratch.dir, `${name}.txt`);
-        const back = join(scratch.dir, `${name}.layout.xml`);
-        const toLayout = await runCli([
-          'convert',
-          source,
-          '--to',
-          'layout',
-          '--layout',
-          'tralix-40',
-          '-o',
-          txt,
-        ]);
-        expect(toLayout.code, toLayout.stderr).toBe(0);
-        expect(readFileSync(txt, 'utf8')).toMatch(/^\|?00\|/);
-        const toXml = await runJson(['convert', txt, '--layout', 'tralix-40', '--to', 'xml', '-o', back]);
-        expect(toXml.code, JSON.stringify(toXml.doc.issues)).toBe(0);
-        expect(toXml.doc.outputs).toMatchObject({ from: 'layout', to: 'xml' });
-        expect(cadena(readFileSync(back, 'utf8'))).toBe(cadena(readFileSync(source, 'utf8')));
-      },
-    );
+    it.for([
+      'eddusoft__infoGlobal.xml',
+      'pycfditransform__cfdi40_01_implocal.xml',
+      'swsdkjava__CFDI40_Pago_MonedasDistintasyDRenUSD.xml',
+    ])('%s: XML → layout tralix-40 → XML (the layout guessed from the content)', async (name, { expect }) => {
+      const source = corpus(name);
+      const txt = join(scratch.dir, `${name}.txt`);
+      const back = join(scratch.dir, `${name}.layout.xml`);
+      const toLayout = await runCli([
+        'convert',
+        source,
+        '--to',
+        'layout',
+        '--layout',
+        'tralix-40',
+        '-o',
+        txt,
+      ]);
+      expect(toLayout.code, toLayout.stderr).toBe(0);
+      expect(readFileSync(txt, 'utf8')).toMatch(/^\|?00\|/);
+      const toXml = await runJson(['convert', txt, '--layout', 'tralix-40', '--to', 'xml', '-o', back]);
+      expect(toXml.code, JSON.stringify(toXml.doc.issues)).toBe(0);
+      expect(toXml.doc.outputs).toMatchObject({ from: 'layout', to: 'xml' });
+      expect(cadena(readFileSync(back, 'utf8'))).toBe(cadena(readFileSync(source, 'utf8')));
+    });
 
     it('CFDI 3.3: XML_VERSION_UNSUPPORTED, exit 1 (convert one; validate every 3.3 file of the kit)', async ({
       expect,
@@ -201,13 +202,13 @@ describe
       }
     });
 
-    it('a CFDI with the Pagos complement is refused for a layout: exit 1, coded issue, nothing written', async ({
+    it('a CFDI with the Nómina complement is refused for a layout: exit 1, coded issue, nothing written', async ({
       expect,
     }) => {
-      const out = join(scratch.dir, 'pagos.txt');
+      const out = join(scratch.dir, 'nomina.txt');
       const run = await runJson([
         'convert',
-        corpus('satcfdi__cfdv40-pagos20.xml'),
+        corpus('satcfdi__cfdv40-nomina12.xml'),
         '--to',
         'layout',
         '--layout',

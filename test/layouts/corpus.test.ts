@@ -10,45 +10,29 @@ const tralix40 = LAYOUTS['tralix-40'];
 
 /**
  * Corpus documents tralix-40 refuses, and the content that makes it refuse them: complements other
- * than implocal (the timbre is omitted with a warning) and addenda. Every other document, of any
- * type, goes XML → layout → XML with the same cadena original.
+ * than implocal and Pagos 2.0 (the timbre is omitted with a warning) and addenda. Every other
+ * document, of any type (every REP included), goes XML → layout → XML with the same cadena original.
  */
 const REFUSED: Readonly<Record<string, string>> = {
-  'cfdiutils__created-cfdi40-pago20-valid.xml': 'pago20:Pagos',
-  'cfdiutils__pagos20-calculator-001.xml': 'pago20:Pagos',
-  'cfdiutils__pagos20-calculator-002.xml': 'pago20:Pagos',
-  'cfdiutils__pagos20-calculator-003.xml': 'pago20:Pagos',
-  'eddusoft__complemento_pagos_v2_001.xml': 'pago20:Pagos',
   'gobl__addenda-mabe-full.xml': 'addenda',
   'gobl__food-vouchers.xml': 'valesdedespensa:ValesDeDespensa',
   'gobl__fuel-account-balance.xml': 'ecc12:EstadoDeCuentaCombustible',
   'misaelma__vehiculo_usado.xml': 'vehiculousado:VehiculoUsado',
   'pycfditransform__cfdi40_concepts_with_taxes_01.xml': 'ine:INE',
   'pycfditransform__nomina12_40.xml': 'nomina12:Nomina',
-  'pycfditransform__pago_stamped.xml': 'pago20:Pagos',
   'satcfdi__cfdv40-cartaporte20.xml': 'cartaporte20:CartaPorte',
   'satcfdi__cfdv40-cce11.xml': 'cce11:ComercioExterior',
   'satcfdi__cfdv40-donat11.xml': 'donat:Donatarias',
   'satcfdi__cfdv40-leyendasfisc.xml': 'leyendasFisc:LeyendasFiscales',
   'satcfdi__cfdv40-nomina12.xml': 'nomina12:Nomina',
-  'satcfdi__cfdv40-pagos20-all.xml': 'pago20:Pagos',
-  'satcfdi__cfdv40-pagos20.xml': 'pago20:Pagos',
   'satcfdi__invoice_nomina.xml': 'nomina12:Nomina',
-  'satcfdi__iva_concepto_suma_pago_100.05.xml': 'pago20:Pagos',
-  'satcfdi__mpago2_xiqb891116qe4_ingreso_iva16.xml': 'pago20:Pagos',
-  'satcfdi__pago_xiqb891116qe4_ingreso_iva16.xml': 'pago20:Pagos',
   'swsdkjava__CFDI40_ComercioExterior_DiferentesMonedas.xml': 'cce11:ComercioExterior',
   'swsdkjava__CFDI40_INE.xml': 'ine:INE',
   'swsdkjava__CFDI40_Ingreso_CartaPorte_TransporteAereo.xml': 'cartaporte20:CartaPorte',
   'swsdkjava__CFDI40_Nomina_SeparacionIndemnizacion.xml': 'nomina12:Nomina',
-  'swsdkjava__CFDI40_Pago_DoctoRelacionadoEnDolar.xml': 'pago20:Pagos',
-  'swsdkjava__CFDI40_Pago_Dolar.xml': 'pago20:Pagos',
-  'swsdkjava__CFDI40_Pago_Factoraje.xml': 'pago20:Pagos',
-  'swsdkjava__CFDI40_Pago_MonedasDistintasyDRenUSD.xml': 'pago20:Pagos',
   'swsdkjava__CFDI40_Traslado_CartaPorte_TransporteAereo.xml': 'cartaporte20:CartaPorte',
   'swsdkjava__ComercioExterior_Timbrado.xml': 'cce11:ComercioExterior',
   'swsdkjava__Nomina12_Timbrado.xml': 'nomina12:Nomina',
-  'swsdkjava__Pagos20_Timbrado.xml': 'pago20:Pagos',
 };
 
 describe.skipIf(!kitAvailable)(

@@ -11,7 +11,8 @@ import {
   renderLayout,
   renderRecords,
 } from '../../src/layouts/index.js';
-import { sampleComprobante } from './comprobante-fixture.js';
+import { validateComprobante } from '../../src/rules/index.js';
+import { sampleComprobante, sampleRep } from './comprobante-fixture.js';
 import { SEED_002_ARCHIVO_FUENTE } from './seed.js';
 
 const tralix40 = LAYOUTS['tralix-40'];
@@ -134,6 +135,15 @@ describe('golden samples', () => {
     await expect(renderLayout(tralix40, sampleComprobante(), { variant: 'ticket' }).text).toMatchFileSnapshot(
       join(SAMPLES, 'tralix-40-ticket-insumo.txt'),
     );
+  });
+
+  it('tralix-40 REP (Pagos 2.0, records 30–37)', async () => {
+    const rendered = renderLayout(tralix40, sampleRep());
+    expect(rendered.issues).toEqual([]);
+    await expect(rendered.text).toMatchFileSnapshot(join(SAMPLES, 'tralix-40-rep.txt'));
+    const parsed = parseLayout(tralix40, rendered.text);
+    expect(parsed.comprobante).toEqual(sampleRep());
+    expect(validateComprobante(sampleRep()).filter((i) => i.severity === 'error')).toEqual([]);
   });
 
   it('tralix-legacy seed 002 archivoFuente', async () => {
