@@ -114,6 +114,7 @@ await cli(
 // The payments export: one REP (CFDI tipo P with Pagos 2.0) per payment; two payments are broken on purpose.
 for (const [target, out] of [
   ['pagos-xml', 'reps'],
+  ['pagos-layout', 'reps-txt'],
   ['pagos-zip', 'reps.zip'],
 ]) {
   const rejects = `${OUT}/rejects-${target}.jsonl`;

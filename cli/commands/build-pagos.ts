@@ -11,6 +11,7 @@ import {
   loadSalesConfig,
   openSales,
   RejectsWriter,
+  resolveLayout,
   type SalesInputArgs,
   StagedOutputs,
   writeBundles,
@@ -53,15 +54,20 @@ export async function runPagosBuild(args: PagosBuildArgs): Promise<CommandResult
   const out = args.out ?? '-';
   if (out === '-')
     throw usage(
-      args.to === 'pagos-zip' ? '--to pagos-zip needs --out FILE.zip' : '--to pagos-xml needs --out DIR',
+      args.to === 'pagos-zip' ? '--to pagos-zip needs --out FILE.zip' : `--to ${args.to} needs --out DIR`,
     );
-  const { config } = await loadSalesConfig(args.config);
+  const { config, dir: configDir } = await loadSalesConfig(args.config);
+  const layout =
+    args.to === 'pagos-layout' ? await resolveLayout(args.layout ?? config.layout, configDir) : undefined;
   const maxFiles = args['max-files'] ?? config.bundle.maxFiles;
   const maxBytes = args['max-bytes'] ?? config.bundle.maxBytes;
   if (!Number.isInteger(maxFiles) || maxFiles < 1) throw usage('--max-files must be a whole number ≥ 1');
   if (!Number.isInteger(maxBytes) || maxBytes < 1) throw usage('--max-bytes must be a whole number ≥ 1');
   const csd = await csdFromArgs(args);
-  if (csd !== undefined) checkCsdRfc(config.emisor.rfc, csd);
+  if (csd !== undefined) {
+    if (layout !== undefined) throw usage('--cer/--key seal XML: use them with --to pagos-xml or pagos-zip');
+    checkCsdRfc(config.emisor.rfc, csd);
+  }
   const source = await openSales(args, config, { set: PAYMENT_COLUMN_SET, renames: config.pagos.columns });
   const staged = new StagedOutputs();
   const stats = { rows: 0 };
@@ -72,10 +78,10 @@ export async function runPagosBuild(args: PagosBuildArgs): Promise<CommandResult
       args,
       args.rejects === undefined ? undefined : await staged.file(args.rejects),
     );
-    const items = buildReps(source.records(), config, { csd, stats });
+    const items = buildReps(source.records(), config, { csd, layout, stats });
     const unique = uniqueNames();
     try {
-      if (args.to === 'pagos-xml') {
+      if (args.to !== 'pagos-zip') {
         const dir = await staged.dir(out);
         for await (const rep of counted(items, rejects, counts))
           await writeFile(join(dir, unique(rep.name)), rep.text);

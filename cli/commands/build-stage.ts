@@ -31,7 +31,7 @@ import type { Csd } from '../../src/sealing/index.js';
 export const BUILD_TARGETS = ['tralix-tickets', 'tralix-async', 'orders', 'layout', 'xml', 'zip'] as const;
 
 /** The targets of `build` for a payments export (build-pagos.ts): one REP per payment. */
-export const PAGOS_TARGETS = ['pagos-xml', 'pagos-zip'] as const;
+export const PAGOS_TARGETS = ['pagos-xml', 'pagos-layout', 'pagos-zip'] as const;
 
 /** One payments target. */
 export type PagosTarget = (typeof PAGOS_TARGETS)[number];

@@ -836,13 +836,14 @@ async function buildPass(
 export const buildCommand = {
   command: 'build <input>',
   describe:
-    'Sales export (CSV/JSON/JSONL) → tralix-tickets | tralix-async | orders | layout | xml | zip, or payments export → pagos-xml | pagos-zip; bad rows go to --rejects',
+    'Sales export (CSV/JSON/JSONL) → tralix-tickets | tralix-async | orders | layout | xml | zip, or payments export → pagos-xml | pagos-layout | pagos-zip; bad rows go to --rejects',
   builder: (y: Argv<GlobalArgs>) =>
     csdOptions(withSalesInputOptions(y), 'to seal each document (xml, zip)')
       .option('to', {
         choices: [...BUILD_TARGETS, ...PAGOS_TARGETS],
         demandOption: true,
-        describe: 'What to build (pagos-xml, pagos-zip: from a payments export, one REP per payment)',
+        describe:
+          'What to build (pagos-xml, pagos-layout, pagos-zip: from a payments export, one REP per payment)',
       })
       .option('out', {
         type: 'string',

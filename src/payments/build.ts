@@ -1,7 +1,9 @@
 import { safeFileName } from '../batch/documents.js';
+import { type LayoutWriter, layoutWriter } from '../batch/layout-text.js';
 import { monedaDecimals } from '../catalogs/moneda.js';
 import { CfdiLayoutError } from '../errors.js';
 import { formatPath, type Issue, type IssuePath } from '../issues.js';
+import type { CompiledLayout, LayoutDefinition } from '../layouts/index.js';
 import type { Comprobante } from '../model/comprobante.js';
 import { formatAmount, Money } from '../money.js';
 import { computePagos } from '../pagos/compute.js';
@@ -49,8 +51,10 @@ export type RepItem =
 
 /** Options of {@link buildReps}. */
 export interface BuildRepsOptions {
-  /** Seal each REP with the emisor's CSD (check it with `checkCsdRfc` first). */
+  /** Seal each REP with the emisor's CSD (check it with `checkCsdRfc` first); XML only. */
   readonly csd?: Csd | undefined;
+  /** Write each REP as a text of this layout (tralix-40 carries Pagos 2.0) instead of XML. */
+  readonly layout?: LayoutDefinition | CompiledLayout | undefined;
   /** Counts rows read. */
   readonly stats?: { rows: number };
 }
@@ -207,7 +211,13 @@ function reject(group: PaymentGroup, issues: readonly RowIssue[]): RepItem {
   };
 }
 
-function buildGroup(group: PaymentGroup, folio: string, config: SalesConfig, csd: Csd | undefined): RepItem {
+function buildGroup(
+  group: PaymentGroup,
+  folio: string,
+  config: SalesConfig,
+  csd: Csd | undefined,
+  writer: LayoutWriter | undefined,
+): RepItem {
   const rowIssues = [...group.rows.flatMap((r) => r.issues), ...group.issues];
   if (rowIssues.length > 0) return reject(group, rowIssues);
   const rows = group.rows.map((r) => r.row);
@@ -244,19 +254,25 @@ function buildGroup(group: PaymentGroup, folio: string, config: SalesConfig, csd
   if (errors.length > 0) return reject(group, rowIssuesOf(errors, rows, false));
   let comprobante = c;
   let text: string;
-  try {
-    if (csd === undefined) text = renderComprobante(c);
-    else ({ comprobante, xml: text } = sealDocument(c, csd));
-  } catch (err) {
-    if (!(err instanceof CfdiLayoutError)) throw err;
-    return reject(group, [
-      { field: formatPath((err.location?.path ?? []) as IssuePath), code: err.code, message: err.message },
-    ]);
+  if (writer !== undefined) {
+    const rendered = writer.render(c, undefined, 'invoice');
+    if (rendered.text === undefined) return reject(group, rendered.issues);
+    text = rendered.text;
+  } else {
+    try {
+      if (csd === undefined) text = renderComprobante(c);
+      else ({ comprobante, xml: text } = sealDocument(c, csd));
+    } catch (err) {
+      if (!(err instanceof CfdiLayoutError)) throw err;
+      return reject(group, [
+        { field: formatPath((err.location?.path ?? []) as IssuePath), code: err.code, message: err.message },
+      ]);
+    }
   }
   return {
     kind: 'output',
     value: {
-      name: `${safeFileName(`${config.pagos.serie}-${folio}`)}.xml`,
+      name: `${safeFileName(`${config.pagos.serie}-${folio}`)}.${writer === undefined ? 'xml' : 'txt'}`,
       payment: group.key,
       rows,
       comprobante,
@@ -294,10 +310,12 @@ export async function* buildReps(
   const all = [...groups.values()];
   for (const group of all) checkConsistent(group);
   checkParcialidades(all);
+  const writer = options.layout === undefined ? undefined : layoutWriter(options.layout, config);
   let ordinal = 0;
   for (const group of all) {
     ordinal++;
     const pago = group.rows[0]?.value?.payment.pago;
-    yield buildGroup(group, pago === undefined || pago === '' ? String(ordinal) : pago, config, options.csd);
+    const folio = pago === undefined || pago === '' ? String(ordinal) : pago;
+    yield buildGroup(group, folio, config, options.csd, writer);
   }
 }

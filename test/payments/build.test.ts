@@ -218,7 +218,7 @@ describe('buildReps rejects a payment for its mistake, and builds the rest', () 
   });
 });
 
-describe.skipIf(!kitAvailable)('build --to pagos-xml | pagos-zip (CLI)', () => {
+describe.skipIf(!kitAvailable)('build --to pagos-xml | pagos-layout | pagos-zip (CLI)', () => {
   beforeAll(assertCliBuilt);
   const SAMPLE = join(ROOT, 'samples/sales/pagos.csv');
   const SAMPLE_CONFIG = join(ROOT, 'samples/sales/cfdi-layout.config.json');
@@ -260,6 +260,25 @@ describe.skipIf(!kitAvailable)('build --to pagos-xml | pagos-zip (CLI)', () => {
     expect(item !== undefined && 'pagos' in item ? item.pagos.totales.montoTotalPagos : undefined).toBe(
       '10076.70',
     );
+
+    const layout = await runCli([
+      'build',
+      SAMPLE,
+      '--config',
+      SAMPLE_CONFIG,
+      '--to',
+      'pagos-layout',
+      '--out',
+      join(dir, 'layouts'),
+    ]);
+    expect(layout.code, layout.stderr).toBe(1);
+    for (const name of names) {
+      // The tralix-40 text of each REP reads back as the same REP: the cadena of the XML built directly.
+      const txt = join(dir, 'layouts', name.replace(/\.xml$/, '.txt'));
+      const back = await runCli(['convert', txt, '--from', 'layout', '--layout', 'tralix-40', '--to', 'xml']);
+      expect(back.code, back.stderr).toBe(0);
+      expect(cadena(back.stdout)).toBe(cadena(readFileSync(join(dir, 'reps', name), 'utf8')));
+    }
 
     const zip = await runCli([
       'build',
