@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DoctoRelacionadoSchema, PagoSchema } from '../model/pagos.js';
 
 /*
  * What a user knows about the payments, before anything is computed: per payment its date, form,
@@ -24,38 +25,23 @@ export const ImpuestoFactSchema = z.strictObject({
   baseDR: Amount.optional(),
 });
 
-/** The facts of one pago20:DoctoRelacionado. */
-export const DoctoRelacionadoFactsSchema = z.strictObject({
-  idDocumento: Text,
-  serie: Text.optional(),
-  folio: Text.optional(),
-  monedaDR: Text,
-  equivalenciaDR: Amount.optional(),
-  numParcialidad: Text,
-  impSaldoAnt: Amount,
-  impPagado: Amount,
-  objetoImpDR: Text,
+/**
+ * The facts of one pago20:DoctoRelacionado: the complement's attributes less what is computed
+ * (ImpSaldoInsoluto, ImpuestosDR), plus the invoice's taxes.
+ */
+export const DoctoRelacionadoFactsSchema = DoctoRelacionadoSchema.omit({
+  impSaldoInsoluto: true,
+  impuestosDR: true,
+}).extend({
   traslados: z.array(ImpuestoFactSchema).optional(),
   retenciones: z.array(ImpuestoFactSchema).optional(),
 });
 
-/** The facts of one pago20:Pago; the bank and payment-chain attributes are passed through as given. */
-export const PagoFactsSchema = z.strictObject({
-  fechaPago: Text,
-  formaDePagoP: Text,
-  monedaP: Text,
-  tipoCambioP: Amount.optional(),
-  monto: Amount,
-  numOperacion: Text.optional(),
-  rfcEmisorCtaOrd: Text.optional(),
-  nomBancoOrdExt: Text.optional(),
-  ctaOrdenante: Text.optional(),
-  rfcEmisorCtaBen: Text.optional(),
-  ctaBeneficiario: Text.optional(),
-  tipoCadPago: Text.optional(),
-  certPago: Text.optional(),
-  cadPago: Text.optional(),
-  selloPago: Text.optional(),
+/**
+ * The facts of one pago20:Pago: its attributes as the complement has them (the bank and
+ * payment-chain ones passed through), its related documents' facts, no ImpuestosP (computed).
+ */
+export const PagoFactsSchema = PagoSchema.omit({ doctoRelacionado: true, impuestosP: true }).extend({
   doctoRelacionado: z.array(DoctoRelacionadoFactsSchema).min(1),
 });
 

@@ -3,7 +3,7 @@ import { CfdiLayoutError, isCfdiLayoutError } from '../errors.js';
 import { error, type Issue, warning } from '../issues.js';
 import type { Comprobante } from '../model/comprobante.js';
 import { readXmlTree, type XmlNode } from '../xml/parse.js';
-import { comprobanteTree, type renderComprobante } from '../xml/render.js';
+import { comprobanteTree } from '../xml/render.js';
 import { serializeXml } from '../xml/serialize.js';
 import type { WrittenNode } from '../xml/tree.js';
 import { cadenaOriginal } from './cadena.js';
@@ -76,7 +76,7 @@ function sealedTree(comprobante: Comprobante, csd: Csd): WrittenNode {
 
 /**
  * Seals a comprobante with a CSD: NoCertificado and Certificado from the certificate, and Sello
- * over the cadena original of the document as {@link renderComprobante} writes it. Render the
+ * over the cadena original of the document as `renderComprobante` writes it. Render the
  * result to get the sealed CFDI; any other change to it invalidates the Sello.
  *
  * @throws `CSD_RFC_MISMATCH`, `CSD_OUT_OF_VALIDITY` (see {@link checkCsdFor}); `XML_RENDER_FAILED`;
@@ -100,7 +100,7 @@ export interface SealedDocument {
 
 /**
  * Seals and renders in one pass: `comprobante` is {@link sealComprobante}'s result and `xml` its
- * text as {@link renderComprobante} writes it.
+ * text as `renderComprobante` writes it.
  *
  * @throws as {@link sealComprobante}.
  */

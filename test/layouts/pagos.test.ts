@@ -7,7 +7,7 @@ import { parseComprobante } from '../../src/xml/parse.js';
 import { renderComprobante } from '../../src/xml/render.js';
 import { assertCliBuilt, runJson, scratchDir } from '../cli/run-cli.js';
 import { cadena, kitAvailable, kitMissingReason } from '../helpers/kit.js';
-import { convertPagado, pagosFacts, withMonto } from '../pagos/generators.js';
+import { convertPagado, pagosFacts, REP_HEADER, withMonto } from '../pagos/generators.js';
 
 /*
  * tralix-40 carries the Pagos 2.0 complement (records 30–37): random computed REPs go model → layout
@@ -16,20 +16,6 @@ import { convertPagado, pagosFacts, withMonto } from '../pagos/generators.js';
  */
 
 const tralix40 = LAYOUTS['tralix-40'];
-
-const HEADER = {
-  serie: 'P',
-  folio: '77',
-  fecha: '2024-05-02T10:00:00',
-  lugarExpedicion: '42501',
-  emisor: { rfc: 'EKU9003173C9', nombre: 'ESCUELA KEMPER URGATE', regimenFiscal: '601' },
-  receptor: {
-    rfc: 'URE180429TM6',
-    nombre: 'UNIVERSIDAD ROBOTICA ESPAÑOLA',
-    domicilioFiscalReceptor: '86991',
-    regimenFiscalReceptor: '601',
-  },
-};
 
 function computed(facts: PagosFacts): Pagos {
   const { pagos, issues } = computePagos(withMonto(facts, convertPagado));
@@ -40,7 +26,7 @@ function computed(facts: PagosFacts): Pagos {
 /** Complements of one to three payments, DRs in the payment's currency or another, every tax kind. */
 const randomPagos = fc.oneof(pagosFacts(), pagosFacts({ forceMixed: true })).map(computed);
 /** The tipo P comprobantes that carry them. */
-const randomReps = randomPagos.map((pagos) => repComprobante(HEADER, pagos));
+const randomReps = randomPagos.map((pagos) => repComprobante(REP_HEADER, pagos));
 
 /** The record ids of a text, line by line. */
 function recordIds(text: string): string[] {
@@ -65,7 +51,7 @@ describe('tralix-40 with a Pagos 2.0 complement', () => {
   it('writes the complement, then its totales, then each pago with its DRs (and their taxes) and its own taxes', () => {
     fc.assert(
       fc.property(randomPagos, (pagos) => {
-        const ids = recordIds(renderLayout(tralix40, repComprobante(HEADER, pagos)).text);
+        const ids = recordIds(renderLayout(tralix40, repComprobante(REP_HEADER, pagos)).text);
         const expected = ['30', '31'];
         for (const pago of pagos.pago) {
           expected.push('32');
@@ -114,7 +100,7 @@ describe('tralix-40 with a Pagos 2.0 complement', () => {
     const [pagos] = fc.sample(randomPagos, { numRuns: 1, seed: 7 }) as [Pagos];
     const [first, ...rest] = pagos.pago as [Pagos['pago'][number], ...Pagos['pago']];
     const spei = { ...first, tipoCadPago: '01', cadPago: '||1|01052024|120000|BANXICO||' };
-    const rendered = renderLayout(tralix40, repComprobante(HEADER, { ...pagos, pago: [spei, ...rest] }));
+    const rendered = renderLayout(tralix40, repComprobante(REP_HEADER, { ...pagos, pago: [spei, ...rest] }));
     expect(rendered.text).toBe('');
     expect(rendered.issues.map((i) => [i.code, i.path.join('.')])).toEqual([
       ['LAYOUT_VALUE_UNREPRESENTABLE', 'complemento.0.pagos.pago.0.cadPago'],

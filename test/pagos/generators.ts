@@ -139,3 +139,18 @@ function addCents(a: string, b: string): string {
 export function convertPagado(pagado: string, eq: string): string {
   return new Decimal(pagado).dividedBy(eq).toDecimalPlaces(2, Decimal.ROUND_HALF_UP).toFixed(2);
 }
+
+/** The header of the test REPs: the SAT's test emisor and a receptor from its samples. */
+export const REP_HEADER = {
+  serie: 'P',
+  folio: '77',
+  fecha: '2024-05-02T10:00:00',
+  lugarExpedicion: '42501',
+  emisor: { rfc: 'EKU9003173C9', nombre: 'ESCUELA KEMPER URGATE', regimenFiscal: '601' },
+  receptor: {
+    rfc: 'URE180429TM6',
+    nombre: 'UNIVERSIDAD ROBOTICA ESPAÑOLA',
+    domicilioFiscalReceptor: '86991',
+    regimenFiscalReceptor: '601',
+  },
+};

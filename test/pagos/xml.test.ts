@@ -12,7 +12,7 @@ import { parseComprobante } from '../../src/xml/parse.js';
 import { renderComprobante } from '../../src/xml/render.js';
 import { assertCliBuilt, runCli } from '../cli/run-cli.js';
 import { cadena, cadenaOfFile, corpusFiles, kitAvailable, validateXsd } from '../helpers/kit.js';
-import { convertPagado, pagosFacts, withMonto } from './generators.js';
+import { convertPagado, pagosFacts, REP_HEADER, withMonto } from './generators.js';
 
 /*
  * Pagos 2.0 as typed nodes of the model, in and out of XML: every corpus REP reads typed and goes
@@ -20,20 +20,6 @@ import { convertPagado, pagosFacts, withMonto } from './generators.js';
  * (cfdv40 + Pagos20), read back as themselves and have SAT's cadena; validate reports a REP's one
  * mistake with its CRP code at its path, from the real binary.
  */
-
-const HEADER = {
-  serie: 'P',
-  folio: '77',
-  fecha: '2024-05-02T10:00:00',
-  lugarExpedicion: '42501',
-  emisor: { rfc: 'EKU9003173C9', nombre: 'ESCUELA KEMPER URGATE', regimenFiscal: '601' },
-  receptor: {
-    rfc: 'URE180429TM6',
-    nombre: 'UNIVERSIDAD ROBOTICA ESPAÑOLA',
-    domicilioFiscalReceptor: '86991',
-    regimenFiscalReceptor: '601',
-  },
-};
 
 function computed(facts: Parameters<typeof computePagos>[0]): Pagos {
   const { pagos, issues } = computePagos(facts);
@@ -65,7 +51,7 @@ describe.skipIf(!kitAvailable)('computed REPs in XML', () => {
   it('pass cfdv40 + Pagos20.xsd, read back as themselves, have SAT’s cadena and no rule error (property)', () => {
     fc.assert(
       fc.property(randomPagos, (pagos) => {
-        const c = repComprobante(HEADER, pagos);
+        const c = repComprobante(REP_HEADER, pagos);
         const xml = renderComprobante(c);
         const xsd = validateXsd(xml, true);
         expect(xsd.ok, xsd.output).toBe(true);
@@ -88,7 +74,7 @@ describe.skipIf(!kitAvailable)('validate on a REP with one mistake (CLI)', () =>
     ) as [Pagos];
     const dir = mkdtempSync(join(tmpdir(), 'cfdi-rep-'));
     const good = join(dir, 'rep.xml');
-    writeFileSync(good, renderComprobante(repComprobante(HEADER, pagos)));
+    writeFileSync(good, renderComprobante(repComprobante(REP_HEADER, pagos)));
     expect((await runCli(['validate', good])).code).toBe(0);
 
     const [first, ...otherPagos] = pagos.pago as [Pago, ...Pago[]];
@@ -124,7 +110,7 @@ describe.skipIf(!kitAvailable)('validate on a REP with one mistake (CLI)', () =>
     ];
     for (const [code, bad, path] of mistakes) {
       const file = join(dir, `${code}.xml`);
-      writeFileSync(file, renderComprobante(repComprobante(HEADER, bad)));
+      writeFileSync(file, renderComprobante(repComprobante(REP_HEADER, bad)));
       const run = await runCli(['validate', file, '--json']);
       expect(run.code, run.stdout).toBe(1);
       const out = JSON.parse(run.stdout) as { issues: Array<{ code: string; path: string }> };

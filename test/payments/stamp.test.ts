@@ -7,6 +7,7 @@ import { DEFAULT_SANDBOX_CREDENTIALS, type Sandbox } from '../../src/sandbox/ind
 import { parseComprobante } from '../../src/xml/parse.js';
 import { renderComprobante } from '../../src/xml/render.js';
 import { assertCliBuilt, runCli } from '../cli/run-cli.js';
+import { REP_HEADER } from '../pagos/generators.js';
 import { sandbox } from '../senders/helpers.js';
 
 /*
@@ -48,22 +49,7 @@ function rep(impSaldoInsoluto?: string): string {
   const dr = pagos.pago[0]?.doctoRelacionado[0];
   if (impSaldoInsoluto !== undefined && dr !== undefined) dr.impSaldoInsoluto = impSaldoInsoluto;
   return renderComprobante(
-    repComprobante(
-      {
-        serie: 'P',
-        folio: '9',
-        fecha: '2025-03-21T09:00:00',
-        lugarExpedicion: '42501',
-        emisor: { rfc: 'EKU9003173C9', nombre: 'ESCUELA KEMPER URGATE', regimenFiscal: '601' },
-        receptor: {
-          rfc: 'URE180429TM6',
-          nombre: 'UNIVERSIDAD ROBOTICA ESPAÑOLA',
-          domicilioFiscalReceptor: '86991',
-          regimenFiscalReceptor: '601',
-        },
-      },
-      pagos,
-    ),
+    repComprobante({ ...REP_HEADER, folio: '9', fecha: '2025-03-21T09:00:00' }, pagos),
   );
 }
 

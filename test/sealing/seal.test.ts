@@ -153,26 +153,29 @@ describe.skipIf(!kitAvailable)('sealing with SAT test CSDs', () => {
     const run = (args: string[]) =>
       execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
     run(['genrsa', '-out', 'k.pem', '2048']);
+    // One key and subject, certified with the key usages asked for.
+    const certificate = (out: string, keyUsage: string) =>
+      run([
+        'req',
+        '-new',
+        '-x509',
+        '-key',
+        'k.pem',
+        '-days',
+        '30',
+        '-outform',
+        'DER',
+        '-out',
+        out,
+        '-set_serial',
+        '0x3330303031303030303030343030303039393939',
+        '-subj',
+        '/CN=ESCUELA KEMPER URGATE SA DE CV/x500UniqueIdentifier=EKU9003173C9 \\/ XIQB891116QE4',
+        '-addext',
+        `keyUsage=critical,${keyUsage}`,
+      ]);
     // The SAT's FIEL certificates add dataEncipherment and keyAgreement to the CSD's key usages.
-    run([
-      'req',
-      '-new',
-      '-x509',
-      '-key',
-      'k.pem',
-      '-days',
-      '30',
-      '-outform',
-      'DER',
-      '-out',
-      'fiel.cer',
-      '-set_serial',
-      '0x3330303031303030303030343030303039393939',
-      '-subj',
-      '/CN=ESCUELA KEMPER URGATE SA DE CV/x500UniqueIdentifier=EKU9003173C9 \\/ XIQB891116QE4',
-      '-addext',
-      'keyUsage=critical,digitalSignature,nonRepudiation,dataEncipherment,keyAgreement',
-    ]);
+    certificate('fiel.cer', 'digitalSignature,nonRepudiation,dataEncipherment,keyAgreement');
     run([
       'pkcs8',
       '-topk8',
@@ -192,25 +195,7 @@ describe.skipIf(!kitAvailable)('sealing with SAT test CSDs', () => {
     };
     expect(failure(() => loadCsd(fiel)).code).toBe('CSD_NOT_CSD');
     // The same key and subject with the CSD's key usages loads: the refusal is about the usage.
-    run([
-      'req',
-      '-new',
-      '-x509',
-      '-key',
-      'k.pem',
-      '-days',
-      '30',
-      '-outform',
-      'DER',
-      '-out',
-      'csd.cer',
-      '-set_serial',
-      '0x3330303031303030303030343030303039393939',
-      '-subj',
-      '/CN=ESCUELA KEMPER URGATE SA DE CV/x500UniqueIdentifier=EKU9003173C9 \\/ XIQB891116QE4',
-      '-addext',
-      'keyUsage=critical,digitalSignature,nonRepudiation',
-    ]);
+    certificate('csd.cer', 'digitalSignature,nonRepudiation');
     expect(loadCsd({ ...fiel, cer: readFileSync(join(dir, 'csd.cer')) }).rfc).toBe('EKU9003173C9');
   });
 });
