@@ -1,5 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { ValidationLevel } from '../../src/batch/index.js';
 import { type BundleFile, uniqueNames } from '../../src/bundle/index.js';
 import { buildReps, type RepItem } from '../../src/payments/index.js';
 import { PAYMENT_COLUMN_SET } from '../../src/sales/index.js';
@@ -30,6 +31,7 @@ export interface PagosBuildArgs extends SalesInputArgs, CsdArgs {
   out?: string | undefined;
   'max-files'?: number | undefined;
   'max-bytes'?: number | undefined;
+  validate?: ValidationLevel | undefined;
 }
 
 async function* counted(
@@ -78,7 +80,12 @@ export async function runPagosBuild(args: PagosBuildArgs): Promise<CommandResult
       args,
       args.rejects === undefined ? undefined : await staged.file(args.rejects),
     );
-    const items = buildReps(source.records(), config, { csd, layout, stats });
+    const items = buildReps(source.records(), config, {
+      csd,
+      layout,
+      stats,
+      validation: args.validate ?? 'fast',
+    });
     const unique = uniqueNames();
     try {
       if (args.to !== 'pagos-zip') {

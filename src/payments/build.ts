@@ -1,3 +1,4 @@
+import type { ValidationLevel } from '../batch/comprobante.js';
 import { safeFileName } from '../batch/documents.js';
 import { type LayoutWriter, layoutWriter } from '../batch/layout-text.js';
 import { monedaDecimals } from '../catalogs/moneda.js';
@@ -9,7 +10,14 @@ import { formatAmount, Money } from '../money.js';
 import { computePagos } from '../pagos/compute.js';
 import type { DoctoRelacionadoFacts, PagoFacts } from '../pagos/facts.js';
 import { repComprobante } from '../pagos/rep.js';
-import { validateComprobante } from '../rules/index.js';
+import {
+  checkCatalogs,
+  checkComplementoPagos,
+  checkEmisorReceptor,
+  checkShape,
+  makeContext,
+  validateComprobante,
+} from '../rules/index.js';
 import { PAYMENT_COLUMNS } from '../sales/columns.js';
 import type { SalesConfig } from '../sales/config.js';
 import type { SalesRecord } from '../sales/readers.js';
@@ -55,6 +63,15 @@ export interface BuildRepsOptions {
   readonly csd?: Csd | undefined;
   /** Write each REP as a text of this layout (tralix-40 carries Pagos 2.0) instead of XML. */
   readonly layout?: LayoutDefinition | CompiledLayout | undefined;
+  /**
+   * `fast` (default, as for sales batches): the XSD facets and catalogs of every attribute (the rows'
+   * texts reach the REP unchecked: forma de pago, receptor, número de operación, serie and folio),
+   * the emisor and receptor rules, and the CRP rules that do not recompute amounts. The amounts are
+   * computePagos's, which decided every CRP amount rule from the facts (refusing with the same codes)
+   * and whose output passes them all; the wrapper is repComprobante's fixed tipo P. `full`: every
+   * offline rule (validateComprobante), about four times the cost.
+   */
+  readonly validation?: ValidationLevel;
   /** Counts rows read. */
   readonly stats?: { rows: number };
 }
@@ -211,13 +228,26 @@ function reject(group: PaymentGroup, issues: readonly RowIssue[]): RepItem {
   };
 }
 
+/** The rules of a validation level on a REP built here (see {@link BuildRepsOptions.validation}). */
+function repIssues(c: Comprobante, validation: ValidationLevel): Issue[] {
+  if (validation === 'full') return validateComprobante(c);
+  const ctx = makeContext(c);
+  return [
+    ...checkShape(c, ctx),
+    ...checkCatalogs(c, ctx),
+    ...checkEmisorReceptor(c, ctx),
+    ...checkComplementoPagos(c, ctx, { sums: false }),
+  ];
+}
+
 function buildGroup(
   group: PaymentGroup,
   folio: string,
   config: SalesConfig,
-  csd: Csd | undefined,
+  options: BuildRepsOptions,
   writer: LayoutWriter | undefined,
 ): RepItem {
+  const { csd, validation = 'fast' } = options;
   const rowIssues = [...group.rows.flatMap((r) => r.issues), ...group.issues];
   if (rowIssues.length > 0) return reject(group, rowIssues);
   const rows = group.rows.map((r) => r.row);
@@ -250,7 +280,7 @@ function buildGroup(
     },
     pagos,
   );
-  const errors = validateComprobante(c).filter((i) => i.severity === 'error');
+  const errors = repIssues(c, validation).filter((i) => i.severity === 'error');
   if (errors.length > 0) return reject(group, rowIssuesOf(errors, rows, false));
   let comprobante = c;
   let text: string;
@@ -316,6 +346,6 @@ export async function* buildReps(
     ordinal++;
     const pago = group.rows[0]?.value?.payment.pago;
     const folio = pago === undefined || pago === '' ? String(ordinal) : pago;
-    yield buildGroup(group, folio, config, options.csd, writer);
+    yield buildGroup(group, folio, config, options, writer);
   }
 }

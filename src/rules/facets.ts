@@ -490,6 +490,7 @@ export const FACET_TABLE: readonly NodeFacets[] = [
 
 // ---- engine ----
 
+const SURROGATE = /[\uD800-\uDFFF]/;
 const XSD_DECIMAL = /^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)$/;
 const SHORT = /^[+-]?[0-9]+$/;
 const regexCache = new Map<string, RegExp>();
@@ -540,15 +541,17 @@ function violation(
   ctx: RuleContext,
   judgeVigencia: boolean,
 ): Failure | undefined {
-  const shown = `${label} ${show(value)}`;
+  // Only a failure writes its message (show() quotes the value): a valid value costs no string.
+  const shown = (): string => `${label} ${show(value)}`;
   switch (facet.kind) {
     case 'length': {
-      const n = [...value].length;
+      // Characters, not UTF-16 units: a value without surrogates has as many of both.
+      const n = SURROGATE.test(value) ? [...value].length : value.length;
       if (n >= facet.min && n <= facet.max) return undefined;
       const expected = facet.min === facet.max ? `exactly ${facet.min}` : `${facet.min} to ${facet.max}`;
       return {
         code: facet.code ?? 'XSD_LENGTH',
-        message: `${shown} has ${n} characters; ${expected} allowed`,
+        message: `${shown()} has ${n} characters; ${expected} allowed`,
       };
     }
     case 'pattern':
@@ -556,7 +559,7 @@ function violation(
         ? undefined
         : {
             code: facet.code ?? 'XSD_PATTERN',
-            message: `${shown} does not match the pattern ${facet.pattern}`,
+            message: `${shown()} does not match the pattern ${facet.pattern}`,
           };
     case 'decimal': {
       if (facet.pattern !== undefined) {
@@ -564,41 +567,41 @@ function violation(
           ? undefined
           : {
               code: facet.code ?? 'XSD_PATTERN',
-              message: `${shown} does not match ${facet.pattern.replace('\\.', '.')}: a plain decimal with at most ${facet.fractionDigits} decimals`,
+              message: `${shown()} does not match ${facet.pattern.replace('\\.', '.')}: a plain decimal with at most ${facet.fractionDigits} decimals`,
             };
       }
       if (!XSD_DECIMAL.test(value)) {
-        return { code: facet.code ?? 'XSD_PATTERN', message: `${shown} is not a decimal number` };
+        return { code: facet.code ?? 'XSD_PATTERN', message: `${shown()} is not a decimal number` };
       }
       const digits = fractionDigits(value);
       return digits <= facet.fractionDigits
         ? undefined
         : {
             code: facet.code ?? 'XSD_PATTERN',
-            message: `${shown} has ${digits} decimals; at most ${facet.fractionDigits} allowed`,
+            message: `${shown()} has ${digits} decimals; at most ${facet.fractionDigits} allowed`,
           };
     }
     case 'min':
       // Only reached once the lexical facet before it passed, so the value parses.
       return toMoney(value).gte(facet.value)
         ? undefined
-        : { code: facet.code ?? 'XSD_MIN', message: `${shown} is below the minimum ${facet.value}` };
+        : { code: facet.code ?? 'XSD_MIN', message: `${shown()} is below the minimum ${facet.value}` };
     case 'short': {
       if (!SHORT.test(value))
-        return { code: facet.code ?? 'XSD_PATTERN', message: `${shown} is not an integer` };
+        return { code: facet.code ?? 'XSD_PATTERN', message: `${shown()} is not an integer` };
       const n = Number(value);
       return n >= -32768 && n <= 32767
         ? undefined
-        : { code: facet.code ?? 'XSD_PATTERN', message: `${shown} is outside xs:short` };
+        : { code: facet.code ?? 'XSD_PATTERN', message: `${shown()} is outside xs:short` };
     }
     case 'fixed':
       return value === facet.value
         ? undefined
-        : { code: facet.code ?? 'XSD_ENUMERATION', message: `${shown} must be ${show(facet.value)}` };
+        : { code: facet.code ?? 'XSD_ENUMERATION', message: `${shown()} must be ${show(facet.value)}` };
     case 'enumeration': {
       const code = facet.code ?? 'XSD_ENUMERATION';
       if (!isInCatalog(facet.table, value)) {
-        return { code, message: `${shown} is not a key of ${facet.catalog}` };
+        return { code, message: `${shown()} is not a key of ${facet.catalog}` };
       }
       if (facet.table instanceof Set || !judgeVigencia) return undefined;
       // Entries without vigencia columns (c_Moneda, c_Pais) read as open-ended.
@@ -606,66 +609,74 @@ function violation(
       // A key outside its vigencia on Fecha is as absent from the catalog as an unknown one.
       return entry === undefined || isVigente(entry, ctx.fecha)
         ? undefined
-        : { code, message: `${shown} of ${facet.catalog} is not vigente on Fecha ${ctx.fecha.slice(0, 10)}` };
+        : {
+            code,
+            message: `${shown()} of ${facet.catalog} is not vigente on Fecha ${ctx.fecha.slice(0, 10)}`,
+          };
     }
     case 'fechaH':
       if (!FECHA_H.test(value)) {
         return {
           code: facet.code ?? 'XSD_PATTERN',
-          message: `${shown} does not match t_FechaH (yyyy-mm-ddThh:mm:ss, local time, no zone, year 2010 or later)`,
+          message: `${shown()} does not match t_FechaH (yyyy-mm-ddThh:mm:ss, local time, no zone, year 2010 or later)`,
         };
       }
       return parseFechaH(value) === undefined
-        ? { code: facet.code ?? 'XSD_PATTERN', message: `${shown} is not a real calendar date` }
+        ? { code: facet.code ?? 'XSD_PATTERN', message: `${shown()} is not a real calendar date` }
         : undefined;
     case 'rfc':
       return undefined;
   }
 }
 
-/** Every node instance the selector reaches, with its path. */
-function* select(
+/** Every node instance the selector reaches from `at[from]` on, with its path, appended to `out`. */
+function select(
   root: unknown,
   at: readonly SelectorSegment[],
-  path: IssuePath = [],
-): Generator<{ path: IssuePath; node: Readonly<Record<string, unknown>> }> {
+  from: number,
+  path: IssuePath,
+  out: { path: IssuePath; node: Readonly<Record<string, unknown>> }[],
+): void {
   if (root === undefined || root === null || typeof root !== 'object') return;
-  if (at.length === 0) {
-    if (!Array.isArray(root)) yield { path, node: root as Readonly<Record<string, unknown>> };
+  if (from === at.length) {
+    if (!Array.isArray(root)) out.push({ path, node: root as Readonly<Record<string, unknown>> });
     return;
   }
-  const [head, ...rest] = at as [SelectorSegment, ...SelectorSegment[]];
+  const head = at[from] as SelectorSegment;
   if (head === '*') {
     if (!Array.isArray(root)) return;
-    for (const [index, item] of root.entries()) yield* select(item, rest, [...path, index]);
+    for (let index = 0; index < root.length; index++)
+      select(root[index], at, from + 1, [...path, index], out);
     return;
   }
   if (Array.isArray(root)) return;
-  yield* select((root as Record<string, unknown>)[head], rest, [...path, head]);
+  select((root as Record<string, unknown>)[head], at, from + 1, [...path, head], out);
 }
 
 /** Which facets a pass applies: the XSD shape (everything but catalogs) or the catalog enumerations. */
 type Layer = 'shape' | 'catalogs';
 
+/** The issues of one attribute of the node at `nodePath`, or undefined when it has none. */
 function checkAttribute(
   spec: AttributeFacets,
   node: string,
   raw: unknown,
-  path: IssuePath,
+  nodePath: IssuePath,
   ctx: RuleContext,
   layer: Layer,
   judgeVigencia: boolean,
-): Issue[] {
+): Issue[] | undefined {
   const label = node === 'Comprobante' ? spec.name : `${node} ${spec.name}`;
   const text = raw === undefined ? undefined : typeof raw === 'string' ? raw : String(raw);
   const value = text === undefined || !spec.collapse ? text : collapse(text);
+  const path = (): IssuePath => [...nodePath, spec.field];
   if (value === undefined || (spec.required && value === '')) {
     // A missing required attribute is a shape finding; no catalog can then be consulted.
-    if (layer === 'catalogs' || !spec.required) return [];
+    if (layer === 'catalogs' || !spec.required) return undefined;
     return [
       error(
         'XSD_REQUIRED',
-        path,
+        path(),
         value === undefined ? `${label} is required` : `${label} is required and is empty`,
       ),
     ];
@@ -674,7 +685,9 @@ function checkAttribute(
     if (facet.coveredBy !== undefined || (facet.kind === 'enumeration') !== (layer === 'catalogs')) continue;
     if (facet.kind === 'rfc') {
       // The RFC module owns t_RFC's pattern, the real date in it and the check digit.
-      return checkRfc(value, path).issues.map((issue) => ({
+      const found = checkRfc(value, path()).issues;
+      if (found.length === 0) return undefined;
+      return found.map((issue) => ({
         ...issue,
         message: `${label} ${show(value)}: ${issue.message}`,
       }));
@@ -682,21 +695,30 @@ function checkAttribute(
     const failure = violation(facet, label, value, ctx, judgeVigencia);
     // One issue per attribute: the facets run from the coarsest to the finest, and a value that
     // breaks one (a length) usually breaks the next (the pattern that repeats it).
-    if (failure !== undefined) return [error(failure.code, path, failure.message)];
+    if (failure !== undefined) return [error(failure.code, path(), failure.message)];
   }
-  return [];
+  return undefined;
 }
 
 function checkLayer(c: Comprobante, ctx: RuleContext, layer: Layer): Issue[] {
   const judgeVigencia = ctx.vigenciaFecha !== undefined;
   const issues: Issue[] = [];
+  const nodes: { path: IssuePath; node: Readonly<Record<string, unknown>> }[] = [];
   for (const spec of FACET_TABLE) {
-    for (const { path, node } of select(c, spec.at)) {
+    nodes.length = 0;
+    select(c, spec.at, 0, [], nodes);
+    for (const { path, node } of nodes) {
       for (const attribute of spec.attributes) {
-        const at = [...path, attribute.field];
-        issues.push(
-          ...checkAttribute(attribute, spec.node, node[attribute.field], at, ctx, layer, judgeVigencia),
+        const issue = checkAttribute(
+          attribute,
+          spec.node,
+          node[attribute.field],
+          path,
+          ctx,
+          layer,
+          judgeVigencia,
         );
+        if (issue !== undefined) issues.push(...issue);
       }
     }
   }
