@@ -6,7 +6,8 @@ import { CfdiLayoutError } from '../errors.js';
 import { formatPath, type Issue, type IssuePath } from '../issues.js';
 import type { CompiledLayout, LayoutDefinition } from '../layouts/index.js';
 import type { Comprobante } from '../model/comprobante.js';
-import { formatAmount, Money } from '../money.js';
+import { ExactSum, formatAmount, Money } from '../money.js';
+import { MAX_DECIMALS } from '../pagos/arithmetic.js';
 import { computePagos } from '../pagos/compute.js';
 import type { DoctoRelacionadoFacts, PagoFacts } from '../pagos/facts.js';
 import { repComprobante } from '../pagos/rep.js';
@@ -188,9 +189,15 @@ function checkParcialidades(groups: readonly PaymentGroup[]): void {
 /** Monto when the export leaves it out: Σ ImpPagado / EquivalenciaDR, half up at MonedaP's decimals. */
 function montoOf(payment: PaymentColumns, doctos: readonly DoctoRelacionadoFacts[]): string {
   if (payment.monto !== undefined) return payment.monto;
+  const decimals = monedaDecimals(payment.monedaP) ?? 2;
+  if (doctos.every((d) => d.equivalenciaDR === undefined || d.equivalenciaDR === '1')) {
+    // Nothing to divide: the exact sum of the ImpPagado texts, rounded as below.
+    const exact = new ExactSum(MAX_DECIMALS);
+    if (doctos.every((d) => exact.add(d.impPagado))) return exact.text(decimals);
+  }
   let sum = new Money(0);
   for (const d of doctos) sum = sum.plus(new Money(d.impPagado).dividedBy(d.equivalenciaDR ?? '1'));
-  return formatAmount(sum, monedaDecimals(payment.monedaP) ?? 2);
+  return formatAmount(sum, decimals);
 }
 
 const COLUMNS: ReadonlySet<string> = new Set(PAYMENT_COLUMNS);
