@@ -190,6 +190,15 @@ export {
   type RepHeader,
   repComprobante,
 } from './pagos/index.js';
+// payments exports: one REP per payment (rows read with PAYMENT_COLUMN_SET)
+export {
+  type BuildRepsOptions,
+  buildReps,
+  PAYMENT_ISSUE_CODES,
+  type PaymentIssueCode,
+  type RepDocument,
+  type RepItem,
+} from './payments/index.js';
 export { checkRfc, personaOf, RFCS_GENERICOS, type RfcCheck, rfcCheckDigit } from './rfc/rfc.js';
 // rules
 export {
@@ -202,12 +211,14 @@ export {
 // sales exports: config, readers, grouping, rejects
 export {
   groupByTicket,
+  PAYMENT_COLUMN_SET,
   parseSalesConfig,
   parseSalesRow,
   type ReadSalesOptions,
   type ReadTicketsOptions,
   readSalesRecords,
   readTickets,
+  SALES_COLUMN_SET,
   SALES_ISSUE_CODES,
   type SalesConfig,
   type SalesConfigInput,

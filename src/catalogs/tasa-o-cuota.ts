@@ -243,6 +243,29 @@ export function isTasaOCuotaAllowed(
   use: 'traslado' | 'retencion',
   fecha?: string,
 ): boolean {
+  if (fecha === undefined) {
+    // Rates repeat across every document of a batch: a few dozen texts, remembered (bounded).
+    const key = `${impuesto}|${factor}|${use}|${tasaOCuota}`;
+    const known = ALLOWED.get(key);
+    if (known !== undefined) return known;
+    const allowed = decide(impuesto, factor, tasaOCuota, use, undefined);
+    if (ALLOWED.size < ALLOWED_LIMIT) ALLOWED.set(key, allowed);
+    return allowed;
+  }
+  return decide(impuesto, factor, tasaOCuota, use, fecha);
+}
+
+/** isTasaOCuotaAllowed's answers without a Fecha. */
+const ALLOWED = new Map<string, boolean>();
+const ALLOWED_LIMIT = 4096;
+
+function decide(
+  impuesto: string,
+  factor: string,
+  tasaOCuota: string,
+  use: 'traslado' | 'retencion',
+  fecha: string | undefined,
+): boolean {
   if (!isAmountText(tasaOCuota)) return false;
   const micros = unitsOf(tasaOCuota, 6);
   return TASA_O_CUOTA_RULES.some(

@@ -12,10 +12,9 @@ import { computePagos } from '../pagos/compute.js';
 import type { DoctoRelacionadoFacts, PagoFacts } from '../pagos/facts.js';
 import { repComprobante } from '../pagos/rep.js';
 import {
-  checkCatalogs,
   checkComplementoPagos,
   checkEmisorReceptor,
-  checkShape,
+  checkFacets,
   makeContext,
   validateComprobante,
 } from '../rules/index.js';
@@ -240,8 +239,7 @@ function repIssues(c: Comprobante, validation: ValidationLevel): Issue[] {
   if (validation === 'full') return validateComprobante(c);
   const ctx = makeContext(c);
   return [
-    ...checkShape(c, ctx),
-    ...checkCatalogs(c, ctx),
+    ...checkFacets(c, ctx),
     ...checkEmisorReceptor(c, ctx),
     ...checkComplementoPagos(c, ctx, { sums: false }),
   ];

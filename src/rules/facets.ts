@@ -507,8 +507,11 @@ function anchored(source: string): RegExp {
 
 /** xs:whiteSpace collapse, which every cfdv40 attribute type but NumeroPedimento applies before its facets. */
 function collapse(value: string): string {
-  return value.replace(/[\t\n\r ]+/g, ' ').trim();
+  return NEEDS_COLLAPSE.test(value) ? value.replace(/[\t\n\r ]+/g, ' ').trim() : value;
 }
+
+/** A tab, CR or LF, two spaces, or a space at either end: what collapse changes. */
+const NEEDS_COLLAPSE = /[\t\n\r]| {2}|^ | $/;
 
 /** A value quoted for a message, shortened when long. */
 function show(value: string): string {
@@ -536,13 +539,13 @@ interface Failure {
 /** Why `value` breaks `facet`, or `undefined` when it satisfies it. */
 function violation(
   facet: Facet,
-  label: string,
+  label: () => string,
   value: string,
   ctx: RuleContext,
   judgeVigencia: boolean,
 ): Failure | undefined {
   // Only a failure writes its message (show() quotes the value): a valid value costs no string.
-  const shown = (): string => `${label} ${show(value)}`;
+  const shown = (): string => `${label()} ${show(value)}`;
   switch (facet.kind) {
     case 'length': {
       // Characters, not UTF-16 units: a value without surrogates has as many of both.
@@ -656,19 +659,16 @@ function select(
 /** Which facets a pass applies: the XSD shape (everything but catalogs) or the catalog enumerations. */
 type Layer = 'shape' | 'catalogs';
 
-/** The issues of one attribute of the node at `nodePath`, or undefined when it has none. */
+/** The issues of one attribute of the node at `nodePath` in one layer, or undefined when it has none. */
 function checkAttribute(
   spec: AttributeFacets,
-  node: string,
-  raw: unknown,
+  label: () => string,
+  value: string | undefined,
   nodePath: IssuePath,
   ctx: RuleContext,
   layer: Layer,
   judgeVigencia: boolean,
 ): Issue[] | undefined {
-  const label = node === 'Comprobante' ? spec.name : `${node} ${spec.name}`;
-  const text = raw === undefined ? undefined : typeof raw === 'string' ? raw : String(raw);
-  const value = text === undefined || !spec.collapse ? text : collapse(text);
   const path = (): IssuePath => [...nodePath, spec.field];
   if (value === undefined || (spec.required && value === '')) {
     // A missing required attribute is a shape finding; no catalog can then be consulted.
@@ -677,7 +677,7 @@ function checkAttribute(
       error(
         'XSD_REQUIRED',
         path(),
-        value === undefined ? `${label} is required` : `${label} is required and is empty`,
+        value === undefined ? `${label()} is required` : `${label()} is required and is empty`,
       ),
     ];
   }
@@ -689,7 +689,7 @@ function checkAttribute(
       if (found.length === 0) return undefined;
       return found.map((issue) => ({
         ...issue,
-        message: `${label} ${show(value)}: ${issue.message}`,
+        message: `${label()} ${show(value)}: ${issue.message}`,
       }));
     }
     const failure = violation(facet, label, value, ctx, judgeVigencia);
@@ -700,29 +700,36 @@ function checkAttribute(
   return undefined;
 }
 
-function checkLayer(c: Comprobante, ctx: RuleContext, layer: Layer): Issue[] {
+/** Where each layer's issues go; a layer without an array is not checked. */
+interface LayerIssues {
+  readonly shape?: Issue[];
+  readonly catalogs?: Issue[];
+}
+
+/** One walk over the table's nodes, checking every attribute in the layers asked for. */
+function checkLayers(c: Comprobante, ctx: RuleContext, into: LayerIssues): void {
   const judgeVigencia = ctx.vigenciaFecha !== undefined;
-  const issues: Issue[] = [];
   const nodes: { path: IssuePath; node: Readonly<Record<string, unknown>> }[] = [];
   for (const spec of FACET_TABLE) {
     nodes.length = 0;
     select(c, spec.at, 0, [], nodes);
     for (const { path, node } of nodes) {
       for (const attribute of spec.attributes) {
-        const issue = checkAttribute(
-          attribute,
-          spec.node,
-          node[attribute.field],
-          path,
-          ctx,
-          layer,
-          judgeVigencia,
-        );
-        if (issue !== undefined) issues.push(...issue);
+        const raw = node[attribute.field];
+        const text = raw === undefined ? undefined : typeof raw === 'string' ? raw : String(raw);
+        const value = text === undefined || !attribute.collapse ? text : collapse(text);
+        const label = () => (spec.node === 'Comprobante' ? attribute.name : `${spec.node} ${attribute.name}`);
+        if (into.shape !== undefined) {
+          const found = checkAttribute(attribute, label, value, path, ctx, 'shape', judgeVigencia);
+          if (found !== undefined) into.shape.push(...found);
+        }
+        if (into.catalogs !== undefined) {
+          const found = checkAttribute(attribute, label, value, path, ctx, 'catalogs', judgeVigencia);
+          if (found !== undefined) into.catalogs.push(...found);
+        }
       }
     }
   }
-  return issues;
 }
 
 /**
@@ -730,7 +737,9 @@ function checkLayer(c: Comprobante, ctx: RuleContext, layer: Layer): Issue[] {
  * lengths, decimals, minimums and the RFC type.
  */
 export function checkShape(c: Comprobante, ctx: RuleContext): Issue[] {
-  return checkLayer(c, ctx, 'shape');
+  const shape: Issue[] = [];
+  checkLayers(c, ctx, { shape });
+  return shape;
 }
 
 /**
@@ -738,10 +747,15 @@ export function checkShape(c: Comprobante, ctx: RuleContext): Issue[] {
  * reporting the SAT code where the matriz has one (FormaPago → CFDI40104).
  */
 export function checkCatalogs(c: Comprobante, ctx: RuleContext): Issue[] {
-  return checkLayer(c, ctx, 'catalogs');
+  const catalogs: Issue[] = [];
+  checkLayers(c, ctx, { catalogs });
+  return catalogs;
 }
 
-/** Checks both facet layers, shape first, then catalogs. */
+/** Checks both facet layers in one walk: the shape issues first, then the catalog ones. */
 export function checkFacets(c: Comprobante, ctx: RuleContext): Issue[] {
-  return [...checkShape(c, ctx), ...checkCatalogs(c, ctx)];
+  const shape: Issue[] = [];
+  const catalogs: Issue[] = [];
+  checkLayers(c, ctx, { shape, catalogs });
+  return [...shape, ...catalogs];
 }

@@ -5,7 +5,7 @@ import { COMPROBANTE_RULE_CODES, checkComprobante } from './comprobante.js';
 import { CONCEPT_RULE_CODES, checkConceptos } from './conceptos.js';
 import { makeContext, type RuleContext, type RuleDescription } from './context.js';
 import { checkEmisorReceptor, EMISOR_RECEPTOR_RULE_CODES } from './emisor-receptor.js';
-import { checkCatalogs, checkShape, FACET_RULE_CODES } from './facets.js';
+import { checkFacets, FACET_RULE_CODES } from './facets.js';
 import { checkImpuestosLocales } from './implocal.js';
 import { checkImpuestos } from './impuestos.js';
 import { checkInformacionGlobal, INFORMACION_GLOBAL_RULE_CODES } from './informacion-global.js';
@@ -66,8 +66,8 @@ type Check = (c: Comprobante, ctx: RuleContext) => Issue[];
  * rules and arithmetic (rules doc A.10).
  */
 const LAYERS: readonly (readonly Check[])[] = [
-  [checkShape],
-  [checkCatalogs],
+  // Shape then catalogs, in one walk over the attributes.
+  [checkFacets],
   [
     checkComprobante,
     checkInformacionGlobal,
