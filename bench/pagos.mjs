@@ -205,7 +205,10 @@ async function benchPagosExport(facts) {
         label: `build --to pagos-zip: ${count.toLocaleString('en-US')} payments × 3 invoices from a CSV into a ZIP (CLI, start-up included)`,
         value: count / run.seconds,
         unit: 'REPs/s',
-        baseline: { name: 'archiver alone zipping the same REP XML from memory', value: count / aloneSeconds },
+        baseline: {
+          name: 'archiver alone zipping the same REP XML from memory',
+          value: count / aloneSeconds,
+        },
         targets: [{ on: 'ratio', op: '>=', limit: TARGETS.zipRatio }],
         detail: `${run.seconds.toFixed(2)} s; peak RSS ${run.peakRssMb} MB (payments are gathered in memory)`,
       }),

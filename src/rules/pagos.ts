@@ -41,7 +41,7 @@ import type { RuleContext, RuleDescription } from './context.js';
  * Not checked, code unconfirmed: CRP20259 (the PAC text found for it repeats CRP20260's; a Tasa or
  * Cuota TrasladoDR without TasaOCuotaDR or ImporteDR is reported as XSD_REQUIRED instead) and CRP20275
  * (its Matriz text was not found; the per-DR limits it refers to feed CRP20276, which is checked).
- * Comprobante-level CRP201xx rules (the tipo P wrapper) belong to the comprobante rules, not here.
+ * The tipo P wrapper (Moneda XXX, Total 0, UsoCFDI CP01, the one Concepto) is ./rep.ts's.
  *
  * Tolerances. Totales (CRP20201–CRP20211) must equal the half-up rounding to 2 decimals of the exact
  * sum, as the Matriz words it; there is no other margin. ImpuestosP (CRP20265, 20268, 20269, 20274):
