@@ -79,6 +79,7 @@ export async function runPagosBuild(args: PagosBuildArgs): Promise<CommandResult
     const rejects = await RejectsWriter.open(
       args,
       args.rejects === undefined ? undefined : await staged.file(args.rejects),
+      'payment',
     );
     const items = buildReps(source.records(), config, {
       csd,

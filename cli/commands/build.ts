@@ -411,17 +411,29 @@ export class RejectsWriter {
   private constructor(
     private readonly sink: LineSink | undefined,
     private readonly json: boolean,
+    private readonly noun: 'ticket' | 'payment',
   ) {}
 
-  /** Opens the writer for the command's options; `path` is where the rejects file goes (staged). */
-  static async open(args: SalesInputArgs, path: string | undefined): Promise<RejectsWriter> {
-    return new RejectsWriter(path === undefined ? undefined : await openLines(path), args.json === true);
+  /**
+   * Opens the writer for the command's options; `path` is where the rejects file goes (staged).
+   * `noun` names what a reject is in the messages: a sales ticket, or a payment of a payments export.
+   */
+  static async open(
+    args: SalesInputArgs,
+    path: string | undefined,
+    noun: 'ticket' | 'payment' = 'ticket',
+  ): Promise<RejectsWriter> {
+    return new RejectsWriter(
+      path === undefined ? undefined : await openLines(path),
+      args.json === true,
+      noun,
+    );
   }
 
   /** Records one rejected ticket. */
   async write(reject: TicketReject): Promise<void> {
     if (this.sink !== undefined) await this.sink.line(rejectToJsonLine(reject));
-    const where = `${reject.ticket === null ? 'row without ticket' : `ticket ${reject.ticket}`}${reject.sucursal === '' ? '' : ` (sucursal ${reject.sucursal})`}, row${reject.rows.length === 1 ? '' : 's'} ${reject.rows.join(', ')}`;
+    const where = `${reject.ticket === null ? `row without ${this.noun}` : `${this.noun} ${reject.ticket}`}${reject.sucursal === '' ? '' : ` (sucursal ${reject.sucursal})`}, row${reject.rows.length === 1 ? '' : 's'} ${reject.rows.join(', ')}`;
     if (this.json) {
       if (this.listed < JSON_ISSUE_LIMIT) {
         this.issues.push({

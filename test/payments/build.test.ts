@@ -292,6 +292,11 @@ describe.skipIf(!kitAvailable)('build --to pagos-xml | pagos-layout | pagos-zip 
       join(dir, 'layouts'),
     ]);
     expect(layout.code, layout.stderr).toBe(1);
+    // Without --rejects, each rejected payment is a line on stderr that names it and its rows.
+    expect(layout.stderr).toMatch(
+      /^reject payment XIA190128J61 2026-11-25T12:00:00 02 MXN, row 6: PAYMENTS_UUID_INVALID idDocumento: /m,
+    );
+    expect(layout.stderr).not.toContain('ticket');
     for (const name of names) {
       // The tralix-40 text of each REP reads back as the same REP: the cadena of the XML built directly.
       const txt = join(dir, 'layouts', name.replace(/\.xml$/, '.txt'));
