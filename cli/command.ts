@@ -50,12 +50,17 @@ function describeLocation(err: CfdiLayoutError): string {
   return parts.length === 0 ? '' : ` (${parts.join(', ')})`;
 }
 
-/** Prints issues on stderr, one line each: `error CFDI40108 subTotal: message`. */
+/**
+ * Prints issues on stderr, one line each: `error CFDI40108 subTotal: message`, after `FILE: ` when
+ * the issue names the file it is about.
+ */
 export async function printIssues(issues: ReadonlyArray<Issue | IssueJson>): Promise<void> {
   if (issues.length === 0) return;
   const lines = issues.map((raw) => {
     const i = toJsonIssue(raw);
-    return `${i.severity} ${i.code}${i.path === '' ? '' : ` ${i.path}`}: ${i.message}`;
+    const file = (i as { file?: unknown }).file;
+    const where = typeof file === 'string' ? `${file}: ` : '';
+    return `${where}${i.severity} ${i.code}${i.path === '' ? '' : ` ${i.path}`}: ${i.message}`;
   });
   await writeText(process.stderr, `${lines.join('\n')}\n`);
 }

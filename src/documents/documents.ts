@@ -14,7 +14,7 @@ import { inSchemaOrder } from '../model/order.js';
 import { validateComprobante } from '../rules/index.js';
 import { verifySello } from '../sealing/seal.js';
 import { completeComprobante } from '../taxes/complete.js';
-import { parseComprobante } from '../xml/parse.js';
+import { comprobanteOfTree, readXmlTree, type XmlNode } from '../xml/parse.js';
 import { renderComprobante } from '../xml/render.js';
 import { LAYOUT_LINES_KEY, splitLayoutLines } from './layout-json.js';
 
@@ -26,12 +26,18 @@ export const DOCUMENT_FORMATS: readonly DocumentFormat[] = ['xml', 'json', 'layo
 
 const decoder = new TextDecoder('utf-8');
 
+/** Byte-order marks: UTF-8's, and UTF-16's two, whose documents the XML reader refuses by name. */
+function bomLength(bytes: Uint8Array): number {
+  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return 3;
+  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) return 2;
+  return 0;
+}
+
 function firstSignificantByte(bytes: Uint8Array): number | undefined {
-  let i = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
-  while (i < bytes.length) {
+  // NUL bytes are skipped so that UTF-16 text shows its first character too.
+  for (let i = bomLength(bytes); i < bytes.length; i++) {
     const b = bytes[i] as number;
-    if (b !== 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d) return b;
-    i++;
+    if (b !== 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d && b !== 0x00) return b;
   }
   return undefined;
 }
@@ -97,46 +103,63 @@ export function readDocument(
   input: string | Uint8Array,
   options: ReadDocumentOptions = {},
 ): ReadDocumentResult {
+  return read(input, options).result;
+}
+
+/** {@link readDocument}, keeping the XML tree it read so that nothing reads the bytes twice. */
+function read(
+  input: string | Uint8Array,
+  options: ReadDocumentOptions,
+): { result: ReadDocumentResult; tree?: XmlNode } {
   const format = options.from ?? detectFormat(input);
   try {
-    switch (format) {
-      case 'xml':
-        return { format, comprobante: parseComprobante(input), issues: [] };
-      case 'json': {
-        const { value, inexact } = parseJsonExact(text(input));
-        // The lines a layout text left under layoutLines matter to a layout target only.
-        const split = splitLayoutLines(value);
-        const read = readComprobanteJson(split === undefined ? value : split.model, inexact);
-        const carried: Issue[] =
-          split === undefined
-            ? []
-            : [
-                {
-                  code: 'LAYOUT_VALUE_OMITTED',
-                  path: [LAYOUT_LINES_KEY],
-                  message: `${LAYOUT_LINES_KEY} keeps what a layout text had beyond the model; only --to layout writes it`,
-                  severity: 'warning',
-                },
-              ];
-        if (read.input === undefined) return { format, issues: [...carried, ...read.issues] };
-        const completed = completeComprobante(read.input);
-        return { format, comprobante: completed.comprobante, issues: [...carried, ...completed.issues] };
-      }
-      case 'layout': {
-        const parsed = parseLayout(
-          requireLayout(options.layout),
-          input,
-          options.variant === undefined ? {} : { variant: options.variant },
-        );
-        const issues: Issue[] = [...parsed.issues];
-        return parsed.comprobante === undefined
-          ? { format, issues }
-          : { format, comprobante: parsed.comprobante, issues };
-      }
-    }
+    if (format !== 'xml') return { result: readOther(input, format, options) };
+    const tree = readXmlTree(input);
+    return { result: { format, comprobante: comprobanteOfTree(tree), issues: [] }, tree };
   } catch (err) {
     if (isCfdiLayoutError(err, 'USAGE')) throw err;
-    return { format, issues: [issueFromError(err)] };
+    return { result: { format, issues: [issueFromError(err)] } };
+  }
+}
+
+/** Reads the model JSON or a layout. */
+function readOther(
+  input: string | Uint8Array,
+  format: 'json' | 'layout',
+  options: ReadDocumentOptions,
+): ReadDocumentResult {
+  switch (format) {
+    case 'json': {
+      const { value, inexact } = parseJsonExact(text(input));
+      // The lines a layout text left under layoutLines matter to a layout target only.
+      const split = splitLayoutLines(value);
+      const json = readComprobanteJson(split === undefined ? value : split.model, inexact);
+      const carried: Issue[] =
+        split === undefined
+          ? []
+          : [
+              {
+                code: 'LAYOUT_VALUE_OMITTED',
+                path: [LAYOUT_LINES_KEY],
+                message: `${LAYOUT_LINES_KEY} keeps what a layout text had beyond the model; only --to layout writes it`,
+                severity: 'warning',
+              },
+            ];
+      if (json.input === undefined) return { format, issues: [...carried, ...json.issues] };
+      const completed = completeComprobante(json.input);
+      return { format, comprobante: completed.comprobante, issues: [...carried, ...completed.issues] };
+    }
+    case 'layout': {
+      const parsed = parseLayout(
+        requireLayout(options.layout),
+        input,
+        options.variant === undefined ? {} : { variant: options.variant },
+      );
+      const issues: Issue[] = [...parsed.issues];
+      return parsed.comprobante === undefined
+        ? { format, issues }
+        : { format, comprobante: parsed.comprobante, issues };
+    }
   }
 }
 
@@ -214,13 +237,13 @@ export function validateDocument(
       ],
     };
   }
-  const read = readDocument(input, { ...options, from: format });
-  if (read.comprobante === undefined) return { format, issues: read.issues };
-  const issues = [...read.issues, ...validateComprobante(read.comprobante)];
+  const { result, tree } = read(input, { ...options, from: format });
+  if (result.comprobante === undefined) return { format, issues: result.issues };
+  const issues = [...result.issues, ...validateComprobante(result.comprobante)];
   // A sealed XML document's Sello and NoCertificado are checked against its own Certificado
-  // (CFDI40102, CFDI40106); only XML has the exact bytes the cadena original is computed from.
-  const { sello, certificado } = read.comprobante;
-  if (format === 'xml' && ((sello ?? '') !== '' || (certificado ?? '') !== ''))
-    issues.push(...verifySello(input));
+  // (CFDI40102, CFDI40106); only XML has the exact text the cadena original is computed from.
+  const { sello, certificado } = result.comprobante;
+  if (tree !== undefined && ((sello ?? '') !== '' || (certificado ?? '') !== ''))
+    issues.push(...verifySello(tree));
   return { format, issues };
 }
