@@ -97,10 +97,12 @@ export const convertCommand = {
           'records',
         );
       }
-      const format = from ?? detectFormat(bytes);
-      if (args.to === 'json' && format === 'layout') {
+      const format = from ?? detectFormat(bytes, args.input);
+      // Without a definition, a guessed layout goes to readDocument: it asks for --layout, or
+      // reports an empty document as one.
+      if (args.to === 'json' && format === 'layout' && layout !== undefined) {
         // A draft the layout fills in part is written with what is missing as warnings.
-        const json = layoutToModelJson(layout as LayoutDefinition, bytes, { variant: args.variant });
+        const json = layoutToModelJson(layout, bytes, { variant: args.variant });
         return finish(args, { ...json, issues: [...steps, ...json.issues] }, args.from ?? format, 'json');
       }
       if (args.to === 'layout' && format === 'json') {

@@ -7,6 +7,7 @@ import {
   parseLayout,
   renderLayout,
 } from '../layouts/index.js';
+import { LAYOUT_ISSUE_CODES } from '../layouts/layout-issues.js';
 import { validateLayoutText } from '../layouts/validate.js';
 import type { Comprobante } from '../model/comprobante.js';
 import { parseJsonExact, readComprobanteJson } from '../model/json.js';
@@ -42,16 +43,39 @@ function firstSignificantByte(bytes: Uint8Array): number | undefined {
   return undefined;
 }
 
+/** The first character that is not a BOM, whitespace or NUL; `undefined` for an empty document. */
+function firstSignificant(input: string | Uint8Array): number | undefined {
+  if (typeof input !== 'string') return firstSignificantByte(input);
+  const at = input.search(/[^ \t\n\r\0\uFEFF]/);
+  return at < 0 ? undefined : input.charCodeAt(at);
+}
+
+/** The format a file name's extension says, for a document with no content to guess from. */
+function formatOfName(name: string | undefined): DocumentFormat | undefined {
+  const extension = /\.([A-Za-z]+)$/.exec(name ?? '')?.[1]?.toLowerCase();
+  return extension === 'xml' ? 'xml' : extension === 'json' ? 'json' : undefined;
+}
+
 /**
  * Guesses the format of a document from its first significant character: `<` is XML, `{` JSON,
- * anything else a pipe-delimited layout.
+ * anything else a pipe-delimited layout. An empty (or whitespace-only) document has no such
+ * character: the extension of `name` (`.xml`, `.json`) decides, else it is a layout.
  */
-export function detectFormat(input: string | Uint8Array): DocumentFormat {
-  const bytes = typeof input === 'string' ? new TextEncoder().encode(input.slice(0, 64)) : input;
-  const first = firstSignificantByte(bytes);
+export function detectFormat(input: string | Uint8Array, name?: string): DocumentFormat {
+  const first = firstSignificant(input);
   if (first === 0x3c) return 'xml';
   if (first === 0x7b) return 'json';
+  if (first === undefined) return formatOfName(name) ?? 'layout';
   return 'layout';
+}
+
+/**
+ * An empty layout text read without a definition: it is a bad document (LAYOUT_EMPTY, as the
+ * layout engine says of an empty text), not a missing `--layout`, since there is nothing to parse.
+ */
+function emptyLayout(input: string | Uint8Array, options: ReadDocumentOptions): Issue | undefined {
+  if (options.layout !== undefined || firstSignificant(input) !== undefined) return undefined;
+  return error(LAYOUT_ISSUE_CODES.empty, [], 'the document is empty: there is nothing to read');
 }
 
 /** How to read a document. */
@@ -62,6 +86,11 @@ export interface ReadDocumentOptions {
   readonly layout?: LayoutDefinition | CompiledLayout | undefined;
   /** A layout variant (`ticket`). Defaults to the full layout. */
   readonly variant?: string | undefined;
+  /**
+   * The document's file name, whose extension (`.xml`, `.json`) gives the format of an empty
+   * document. Defaults to none.
+   */
+  readonly name?: string | undefined;
 }
 
 /** A document read into the model: the comprobante when it could be read, and what was found on the way. */
@@ -111,7 +140,7 @@ function read(
   input: string | Uint8Array,
   options: ReadDocumentOptions,
 ): { result: ReadDocumentResult; tree?: XmlNode } {
-  const format = options.from ?? detectFormat(input);
+  const format = options.from ?? detectFormat(input, options.name);
   try {
     if (format !== 'xml') return { result: readOther(input, format, options) };
     const tree = readXmlTree(input);
@@ -150,6 +179,8 @@ function readOther(
       return { format, comprobante: completed.comprobante, issues: [...carried, ...completed.issues] };
     }
     case 'layout': {
+      const empty = emptyLayout(input, options);
+      if (empty !== undefined) return { format, issues: [empty] };
       const parsed = parseLayout(
         requireLayout(options.layout),
         input,
@@ -223,8 +254,10 @@ export function validateDocument(
   format: DocumentFormat;
   issues: Issue[];
 } {
-  const format = options.from ?? detectFormat(input);
+  const format = options.from ?? detectFormat(input, options.name);
   if (format === 'layout') {
+    const empty = emptyLayout(input, options);
+    if (empty !== undefined) return { format, issues: [empty] };
     const layout = requireLayout(options.layout);
     return {
       format,

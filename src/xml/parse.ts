@@ -646,6 +646,8 @@ export function readXmlTree(xml: string | Uint8Array): XmlNode {
   let text = typeof xml === 'string' ? xml : decodeBytes(xml);
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   refuseDeclaredEncoding(text.slice(0, 256));
+  // XML 1.0 §2.1: a document has one root element; said plainly rather than as the parser's first complaint.
+  if (/^[ \t\r\n]*$/.test(text)) throw malformed('the document is empty', { line: 1 });
   refuseDoctype(text);
   const illegal = illegalCharOffset(text);
   if (illegal >= 0) {

@@ -82,3 +82,75 @@ describe.concurrent('a CFDI must be UTF-8', () => {
     expect(json.doc.outputs).toEqual({ from: 'xml' });
   });
 });
+
+describe.concurrent('an empty file is a bad document: exit 1 with a coded issue, never a usage error', () => {
+  it('validate: .xml is XML_MALFORMED (empty), .json JSON_INVALID, no extension LAYOUT_EMPTY; the other files still run', async ({
+    expect,
+  }) => {
+    const xml = scratch.file('empty.xml', '');
+    const blank = scratch.file('blank.xml', Buffer.from('\ufeff \n\t\r\n'));
+    const json = scratch.file('empty.json', ' \n');
+    const bare = scratch.file('empty', '');
+    const run = await runJson(['validate', xml, blank, SAMPLE, json, bare]);
+    expect(run.code).toBe(1);
+    expect(run.doc.outputs).toEqual([
+      { file: xml, format: 'xml', ok: false },
+      { file: blank, format: 'xml', ok: false },
+      { file: SAMPLE, format: 'xml', ok: true },
+      { file: json, format: 'json', ok: false },
+      { file: bare, format: 'layout', ok: false },
+    ]);
+    expect(run.doc.issues.filter((i) => i.severity === 'error').map((i) => [i.file, i.code])).toEqual([
+      [xml, 'XML_MALFORMED'],
+      [blank, 'XML_MALFORMED'],
+      [json, 'JSON_INVALID'],
+      [bare, 'LAYOUT_EMPTY'],
+    ]);
+    // With a layout the engine itself judges the empty text.
+    const layout = await runJson(['validate', bare, '--layout', 'tralix-40']);
+    expect(layout.code).toBe(1);
+    expect(layout.doc.issues.map((i) => i.code)).toEqual(['LAYOUT_EMPTY']);
+    // An empty stdin has no name: it is read as a layout too.
+    const stdin = await runCli(['validate', '-'], { input: '' });
+    expect(stdin.code).toBe(1);
+    expect(stdin.stdout).toMatch(
+      /^-: INVALID \(layout, 1 errors\)\n {2}error LAYOUT_EMPTY: the document is empty/,
+    );
+    expect(`${run.stderr}${stdin.stderr}`).not.toMatch(/USAGE/);
+    expect(`${run.stderr}${stdin.stderr}`).not.toMatch(STACK_FRAME);
+  });
+
+  it('convert: exit 1 with the code and the file, whatever the target, and nothing written', async ({
+    expect,
+  }) => {
+    const xml = scratch.file('convert-empty.xml', '');
+    const bare = scratch.file('convert-empty', '\n');
+    const out = join(scratch.dir, 'convert-empty-out');
+    for (const [file, to, code] of [
+      [xml, 'json', 'XML_MALFORMED'],
+      [xml, 'xml', 'XML_MALFORMED'],
+      [bare, 'json', 'LAYOUT_EMPTY'],
+      [bare, 'xml', 'LAYOUT_EMPTY'],
+    ] as const) {
+      const run = await runCli(['convert', file, '--to', to, '-o', out]);
+      expect(run.code, `${file} --to ${to}: ${run.stderr}`).toBe(1);
+      expect(run.stderr).toContain(`${file}: error ${code}: `);
+      expect(run.stderr).not.toMatch(STACK_FRAME);
+      expect(existsSync(out)).toBe(false);
+    }
+    const json = await runJson(['convert', xml, '--to', 'layout', '--layout', 'tralix-40']);
+    expect(json.code).toBe(1);
+    expect(json.doc.issues.map((i) => [i.code, i.file, i.message])).toEqual([
+      ['XML_MALFORMED', xml, 'XML is not well-formed: the document is empty (line 1)'],
+    ]);
+  });
+
+  it('a layout guessed from content without --layout is still a usage error (exit 2), not a crash', async ({
+    expect,
+  }) => {
+    const text = scratch.file('some.txt', '01|hola|\n');
+    const run = await runCli(['convert', text, '--to', 'json']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^error USAGE: .*--layout/m);
+  });
+});
