@@ -79,7 +79,9 @@ export {
 // errors and issues
 export {
   CfdiLayoutError,
+  ERROR_CLASSES,
   ERROR_CODES,
+  type ErrorClass,
   type ErrorCode,
   type ErrorLocation,
   isCfdiLayoutError,
