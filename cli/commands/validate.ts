@@ -42,7 +42,12 @@ export const validateCommand = {
       const files: Array<{ file: string; format: DocumentFormat; ok: boolean; issues: IssueJson[] }> = [];
       for (const file of args.inputs) {
         const bytes = await readInput(file);
-        const result = validateDocument(bytes, { from: args.from, layout, variant: args.variant });
+        const result = validateDocument(bytes, {
+          from: args.from,
+          layout,
+          variant: args.variant,
+          name: file,
+        });
         files.push({
           file,
           format: result.format,
