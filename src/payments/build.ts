@@ -92,8 +92,27 @@ const PAYMENT_FIELDS: ReadonlyArray<[keyof PaymentColumns, string]> = [
   ['numOperacion', 'numOperacion'],
 ];
 
-/** The rows of a group must agree on every payment column; the first row's values are the payment's. */
+/**
+ * The rows of a group must agree on every payment column (the first row's values are the payment's),
+ * and name each paid invoice once: a Pago has one DoctoRelacionado per invoice, whose ImpPagado is
+ * all that payment paid of it.
+ */
 function checkConsistent(group: PaymentGroup): void {
+  const seen = new Map<string, number>();
+  for (const row of group.rows) {
+    const id = row.value?.docto.idDocumento.toLowerCase();
+    if (id === undefined) continue;
+    const first = seen.get(id);
+    if (first === undefined) seen.set(id, row.row);
+    else {
+      group.issues.push({
+        row: row.row,
+        field: 'idDocumento',
+        code: 'PAYMENTS_DOCTO_REPEATED',
+        message: `invoice ${id} is already paid by row ${first} of the same payment: give it one row with what this payment paid of it`,
+      });
+    }
+  }
   const [first, ...rest] = group.rows.map((r) => r.value?.payment);
   if (first === undefined) return;
   group.rows.slice(1).forEach((row, i) => {

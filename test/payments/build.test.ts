@@ -208,6 +208,11 @@ describe('buildReps rejects a payment for its mistake, and builds the rest', () 
       ],
       'formaDePagoP',
     ],
+    [
+      'PAYMENTS_DOCTO_REPEATED',
+      [row('M', uuid(5), '1', '300.00', '100.00'), row('M', uuid(5), '2', '200.00', '100.00')],
+      'idDocumento',
+    ],
     // Mistakes only the rules layer sees (the row reader passes these texts through).
     ['CRP20212', [row('M', uuid(9), '1', '100.00', '50.00', { formaDePagoP: '99' })], 'formaDePagoP'],
     [
