@@ -1,4 +1,4 @@
-import type { LayoutDefinition } from '../layouts/index.js';
+import type { LayoutDefinition } from '../layouts/definition.js';
 import type { SalesConfig } from '../sales/config.js';
 import type { Group } from '../sales/group.js';
 import type { SalesRecord } from '../sales/readers.js';
