@@ -4,12 +4,21 @@
  * model → taxes → rules → xml / layouts → documents.
  */
 
-// batch targets and the factura global
+// batch targets, a whole sales export (on worker threads too) and the factura global
 export {
+  BUILD_TARGETS,
   type BuildCounts,
+  type BuildDocument,
   type BuildItem,
+  type BuildProgress,
+  type BuildSalesExportCommonOptions,
+  type BuildSalesExportOptions,
+  type BuildSalesExportOutputs,
+  type BuildSalesExportResult,
+  type BuildTarget,
   buildLayoutDocuments,
   buildOrders,
+  buildSalesExport,
   buildTralixAsync,
   buildTralixTickets,
   buildXmlDocuments,
@@ -24,6 +33,7 @@ export {
   ticketComprobante,
   tralixAsyncJson,
   tralixTicketJson,
+  WORKER_MIN_BYTES,
 } from './batch/index.js';
 // ZIP bundles for timbrado masivo
 export {

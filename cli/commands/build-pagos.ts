@@ -8,6 +8,7 @@ import { checkCsdRfc } from '../../src/sealing/seal.js';
 import { type CommandResult, usage } from '../command.js';
 import { type CsdArgs, csdFromArgs } from '../csd-option.js';
 import { writeText } from '../io.js';
+import type { PagosTarget } from './build.js';
 import {
   loadSalesConfig,
   openSales,
@@ -17,7 +18,6 @@ import {
   StagedOutputs,
   writeBundles,
 } from './build.js';
-import type { PagosTarget } from './build-stage.js';
 
 /*
  * `build PAGOS.csv --to pagos-xml | pagos-zip`: a payments export (one row per payment × paid
