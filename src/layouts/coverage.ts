@@ -15,10 +15,12 @@ import type { ModelObject, PathSegment } from './model-path.js';
 /** A model node the layout reaches: its keys, each carried whole (`true`) or walked further. */
 interface CoverageNode {
   readonly keys: Map<string, CoverageNode | true>;
+  /** A record sits at this node: it writes a line for the node even when the node has no values. */
+  held: boolean;
 }
 
 function newNode(): CoverageNode {
-  return { keys: new Map() };
+  return { keys: new Map(), held: false };
 }
 
 function descend(node: CoverageNode, segments: readonly PathSegment[]): CoverageNode {
@@ -55,6 +57,7 @@ function buildCoverage(layout: CompiledLayout, excluded: ReadonlySet<number>): C
     const from = record.parent === undefined ? root : nodes.get(record.parent.index);
     if (from === undefined) return undefined;
     const node = descend(from, record.path);
+    if (record.path.length > 0) node.held = true;
     nodes.set(record.index, node);
     return node;
   };
@@ -146,11 +149,25 @@ export function checkCoverage(
           walk(item as ModelObject, covered);
           path.pop();
         }
-      } else if (child !== null && typeof child === 'object') walk(child as ModelObject, covered);
+      } else if (child !== null && typeof child === 'object') {
+        // An empty node reached only through its children's records would vanish from the text.
+        if (!covered.held && isEmptyNode(child as ModelObject))
+          issues.push(unsupported(layout, child, [...path]));
+        else walk(child as ModelObject, covered);
+      }
       path.pop();
     }
   };
   walk(comprobante, coverageOf(layout, excluded));
+}
+
+/** True when a model node holds no value (`{}`, or only undefined and empty ones). */
+function isEmptyNode(node: ModelObject): boolean {
+  for (const key in node) {
+    const value = node[key];
+    if (value !== undefined && value !== '') return false;
+  }
+  return true;
 }
 
 /** `['complemento', 0, 'xml']` → `complemento[].xml`, the form omissions are written in. */
@@ -203,10 +220,14 @@ function unsupported(layout: CompiledLayout, value: unknown, path: IssuePath): L
   const shown = path.join('.');
   const what = describeContent(value) || describeTypedComplement(path);
   const kind = path[0] === 'complemento' ? 'complement' : path[0] === 'addenda' ? 'addenda' : 'content';
+  const empty =
+    !Array.isArray(value) && value !== null && typeof value === 'object' && isEmptyNode(value as ModelObject);
   return modelIssue(
     LAYOUT_ISSUE_CODES.unsupportedContent,
     'error',
     path,
-    `${kind} ${shown}${what} cannot be carried by layout ${layout.id}: no record holds it`,
+    empty
+      ? `${kind} ${shown} is empty, and layout ${layout.id} writes it only through the records of what it holds: the text would lose it`
+      : `${kind} ${shown}${what} cannot be carried by layout ${layout.id}: no record holds it`,
   );
 }

@@ -107,6 +107,30 @@ describe('tralix-40 with a Pagos 2.0 complement', () => {
     ]);
   });
 
+  it('refuses an empty ImpuestosDR or ImpuestosP at its path: no record of its own, so the text would lose it', () => {
+    const [pagos] = fc.sample(randomPagos, { numRuns: 1, seed: 11 }) as [Pagos];
+    const [first, ...rest] = pagos.pago as [Pagos['pago'][number], ...Pagos['pago']];
+    const [dr, ...drs] = first.doctoRelacionado as [Pagos['pago'][number]['doctoRelacionado'][number]];
+    const cases: Array<[Pagos['pago'][number], string]> = [
+      [
+        { ...first, doctoRelacionado: [{ ...dr, impuestosDR: {} }, ...drs] },
+        'doctoRelacionado.0.impuestosDR',
+      ],
+      [{ ...first, impuestosP: {} }, 'impuestosP'],
+    ];
+    for (const [pago, at] of cases) {
+      const rendered = renderLayout(
+        tralix40,
+        repComprobante(REP_HEADER, { ...pagos, pago: [pago, ...rest] }),
+      );
+      expect(rendered.text).toBe('');
+      expect(rendered.issues.map((i) => [i.code, i.path.join('.')])).toContainEqual([
+        'LAYOUT_UNSUPPORTED_CONTENT',
+        `complemento.0.pagos.pago.0.${at}`,
+      ]);
+    }
+  });
+
   it('refuses a second Pagos complement, naming it, instead of writing one', () => {
     const [c] = fc.sample(randomReps, { numRuns: 1, seed: 3 }) as [Comprobante];
     const twice = { ...c, complemento: [...(c.complemento ?? []), ...(c.complemento ?? [])] };
