@@ -4,7 +4,7 @@
  */
 export const SALES_ISSUE_CODES = {
   SALES_RECORD_MALFORMED:
-    'The record cannot be read: a CSV quoting error or a JSON line that is not an object.',
+    'The record cannot be read: a CSV quote never closed (each line it swallowed is rejected, with the line range), or JSON that is not an object.',
   SALES_COLUMN_COUNT: 'The CSV record has a different number of fields than the header.',
   SALES_TICKET_MISSING: 'The row has no ticket number, so it belongs to no ticket.',
   SALES_FECHA_INVALID: 'fecha is not a real YYYY-MM-DDTHH:MM:SS (or YYYY-MM-DD) date.',
@@ -43,6 +43,8 @@ export type SalesIssueCode = keyof typeof SALES_ISSUE_CODES;
 export interface RowIssue {
   /** Row number in the export (CSV: header is row 1; JSON lines: line number; JSON array: item number from 1); absent for ticket-wide findings. */
   readonly row?: number;
+  /** Physical line in a CSV export, for findings about the text itself (a quote never closed). */
+  readonly line?: number;
   /** The canonical column (`importe`), or a model path (`conceptos.0.importe`), or empty for the whole row. */
   readonly field: string;
   /** A sales code, a SAT rule code (`CFDI40108`) or a layout code. */
