@@ -26,6 +26,8 @@ export const SALES_ISSUE_CODES = {
   SALES_RECEPTOR_INVALID: 'A receptor column is not valid (RFC, código postal, régimen fiscal or uso CFDI).',
   SALES_TICKET_MONEDA_MIXED: 'The rows of one ticket use different currencies.',
   SALES_TICKET_RECEPTOR_MIXED: 'The rows of one ticket name different receptors.',
+  SALES_TICKET_FECHA_MIXED:
+    'The rows of one ticket carry different fecha values; one comprobante has one Fecha (input.mixedFecha: latest takes the latest).',
   SALES_TICKET_SPLIT: 'Rows of a ticket appear again after the ticket was closed, in input declared sorted.',
   SALES_SUCURSAL_MISSING: 'The target needs a sucursal id (Tralix idSucursal) and the ticket has none.',
   SALES_ORDER_MIXED_RATES:
