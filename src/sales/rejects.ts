@@ -21,7 +21,8 @@ export const SALES_ISSUE_CODES = {
   SALES_TIPO_CAMBIO_INVALID: 'tipoCambio is not a positive decimal with at most 6 decimals.',
   SALES_CANTIDAD_INVALID: 'cantidad is not a positive decimal with at most 6 decimals.',
   SALES_CATALOG_UNKNOWN: 'claveProdServ, claveUnidad or objetoImp is not a SAT catalog key.',
-  SALES_TEXT_INVALID: 'A text field is too long or holds characters a CFDI cannot carry.',
+  SALES_TEXT_INVALID:
+    'A text field is too long, holds a line break (refused in every text column, on every target), a | in a CFDI field, or characters a CFDI cannot carry.',
   SALES_RECEPTOR_INCOMPLETE: 'Some receptor columns are filled and others are empty.',
   SALES_RECEPTOR_INVALID: 'A receptor column is not valid (RFC, código postal, régimen fiscal or uso CFDI).',
   SALES_TICKET_MONEDA_MIXED: 'The rows of one ticket use different currencies.',
