@@ -13,12 +13,15 @@ export const SALES_ISSUE_CODES = {
   SALES_IMPORTE_NEGATIVE: 'importe is negative.',
   SALES_IMPORTE_ZERO:
     'importe is zero: a CFDI concept needs ValorUnitario and Base greater than zero (CFDI40166, CFDI40174).',
+  SALES_IMPORTE_TOO_LARGE:
+    "importe, or the ticket's total, has more than 18 integer digits (t_Importe), on every target.",
   SALES_IMPORTE_DECIMALS: 'importe has more decimals than its currency allows (c_Moneda).',
   SALES_RATE_UNKNOWN:
     'iva, ieps or ish is not a rate SAT accepts (IVA 16, 8, 0 or exento; IEPS per c_TasaOCuota; ISH 0–10 %).',
   SALES_FORMA_PAGO_UNKNOWN: 'formaPago is not in c_FormaPago.',
   SALES_MONEDA_UNKNOWN: 'moneda is not in c_Moneda.',
-  SALES_TIPO_CAMBIO_INVALID: 'tipoCambio is not a positive decimal with at most 6 decimals.',
+  SALES_TIPO_CAMBIO_INVALID:
+    'tipoCambio is not a positive decimal with at most 18 integer digits and 6 decimals (CFDI40117).',
   SALES_CANTIDAD_INVALID: 'cantidad is not a positive decimal with at most 6 decimals.',
   SALES_CATALOG_UNKNOWN: 'claveProdServ, claveUnidad or objetoImp is not a SAT catalog key.',
   SALES_TEXT_INVALID:
@@ -36,6 +39,8 @@ export const SALES_ISSUE_CODES = {
   SALES_ORDER_UNSUPPORTED: 'The ticket has a tax an order cannot carry (IEPS, IVA exento).',
   SALES_GLOBAL_ISH_REFUSED:
     'The ticket has ISH and the configuration refuses ISH in the factura global (global.ish: reject).',
+  SALES_JSON_AMOUNT_INEXACT:
+    'The target writes this amount as a JSON number (Tralix monto, seed 000) and the provider takes no string there, but it has more than 15 digits, which a JSON reader cannot hold exactly.',
   SALES_BUILD_FAILED: 'The ticket could not be turned into a comprobante.',
 } as const;
 

@@ -10,7 +10,7 @@ import {
 } from '../catalogs/index.js';
 import { monedaDecimals } from '../catalogs/moneda.js';
 import { isCfdiLayoutError } from '../errors.js';
-import { amountFromJson, decimalsOf, Money } from '../money.js';
+import { amountFromJson, decimalsOf, IMPORTE_INTEGER_DIGITS, integerDigitsOf, Money } from '../money.js';
 import { checkRfc } from '../rfc/rfc.js';
 import { codePointLabel, illegalCharOffset } from '../xml/xml-chars.js';
 import type { CanonicalColumn } from './columns.js';
@@ -268,6 +268,16 @@ function checkImporte(check: RowCheck, value: unknown, moneda: string): string |
       `importe ${shown} is not a decimal amount (digits and one dot, as 1234.50)`,
     );
   }
+  // One bound for every target: t_Importe's, which the XML and the layouts must meet; the JSON
+  // targets then write what fits a JSON number as one (see fitsJsonNumber).
+  const integer = text.length > IMPORTE_INTEGER_DIGITS ? integerDigitsOf(text) : 0;
+  if (integer > IMPORTE_INTEGER_DIGITS) {
+    return check.add(
+      'importe',
+      'SALES_IMPORTE_TOO_LARGE',
+      `importe ${text} has ${integer} integer digits; an amount (t_Importe) has at most ${IMPORTE_INTEGER_DIGITS}`,
+    );
+  }
   const decimals = monedaDecimals(moneda);
   if (decimals !== undefined && decimalsOf(text) > decimals) {
     return check.add(
@@ -461,12 +471,16 @@ export function parseSalesRow(record: SalesRecord, config: SalesConfig): ParsedS
   const tipoCambioText = get('tipoCambio');
   if (
     tipoCambioText !== '' &&
-    (!DECIMAL.test(tipoCambioText) || decimalsOf(tipoCambioText) > 6 || /^[0.]+$/.test(tipoCambioText))
+    (!DECIMAL.test(tipoCambioText) ||
+      decimalsOf(tipoCambioText) > 6 ||
+      /^[0.]+$/.test(tipoCambioText) ||
+      integerDigitsOf(tipoCambioText) > IMPORTE_INTEGER_DIGITS)
   ) {
+    // Anexo 20 gives TipoCambio t_Importe's pattern [0-9]{1,18}(.[0-9]{1,6})? (CFDI40117).
     check.add(
       'tipoCambio',
       'SALES_TIPO_CAMBIO_INVALID',
-      `tipoCambio ${JSON.stringify(tipoCambioText)} is not a positive number with at most 6 decimals`,
+      `tipoCambio ${JSON.stringify(tipoCambioText)} is not a positive number with at most ${IMPORTE_INTEGER_DIGITS} integer digits and 6 decimals (CFDI40117)`,
     );
   } else if (monedaDecimals(moneda) !== undefined) {
     // SAT A.8: MXN takes TipoCambio 1 or none (CFDI40114), XXX none (CFDI40116), any other currency one (CFDI40115).

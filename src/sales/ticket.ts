@@ -1,6 +1,6 @@
 import { monedaDecimals } from '../catalogs/moneda.js';
 import { CfdiLayoutError } from '../errors.js';
-import { ExactSum } from '../money.js';
+import { ExactSum, IMPORTE_INTEGER_DIGITS, integerDigitsOf } from '../money.js';
 import type { SalesConfig } from './config.js';
 import { type Group, type GroupOrder, groupByTicket, recordKey, type TicketGroup } from './group.js';
 import type { SalesRecord } from './readers.js';
@@ -146,6 +146,15 @@ export function assembleTicket(group: TicketGroup, options: AssembleOptions = {}
     if (line.vencimiento > vencimiento) vencimiento = line.vencimiento;
     tag ??= line.tag;
   }
+  const totalText = total.text(decimals);
+  // Each row is within t_Importe (parseSalesRow); their sum, the comprobante's Total, must be too.
+  if (totalText.length > IMPORTE_INTEGER_DIGITS && integerDigitsOf(totalText) > IMPORTE_INTEGER_DIGITS) {
+    issues.push({
+      field: 'importe',
+      code: 'SALES_IMPORTE_TOO_LARGE',
+      message: `the ticket's total ${totalText} (Σ importe of rows ${rowNumbers.join(', ')}) has ${integerDigitsOf(totalText)} integer digits; a Total (t_Importe) has at most ${IMPORTE_INTEGER_DIGITS}`,
+    });
+  }
   if (issues.length > 0)
     return { kind: 'reject', reject: makeReject(ticketName, sucursal, rowNumbers, issues) };
 
@@ -172,7 +181,7 @@ export function assembleTicket(group: TicketGroup, options: AssembleOptions = {}
     vencimiento,
     ...(receptor === undefined ? {} : { receptor }),
     ...(tag === undefined ? {} : { tag }),
-    total: total.text(decimals),
+    total: totalText,
   };
   return { kind: 'ticket', ticket };
 }

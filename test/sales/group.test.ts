@@ -125,6 +125,25 @@ describe('readTickets', () => {
     ]);
   });
 
+  it("rejects a ticket whose total passes t_Importe's 18 integer digits though each row is within them", async () => {
+    const text = `${HEADER}
+8,CENTRO,2026-11-20,999999999999999999.00,16,0,0,01,Taco,1
+8,CENTRO,2026-11-20,999999999999999999.00,16,0,0,01,Agua,1
+9,CENTRO,2026-11-20,999999999999999999.00,16,0,0,01,Pan,1
+`;
+    const items = await tickets(text);
+    expect(items.map((i) => i.kind)).toEqual(['reject', 'ticket']);
+    expect(rejects(items)[0]).toMatchObject({
+      ticket: '8',
+      rows: [2, 3],
+      field: 'importe',
+      code: 'SALES_IMPORTE_TOO_LARGE',
+    });
+    expect(rejects(items)[0]?.message).toContain(
+      "the ticket's total 1999999999999999998.00 (Σ importe of rows 2, 3)",
+    );
+  });
+
   it('makes a ticket nominative when its rows carry the receptor', async () => {
     const text = `ticket,fecha,importe,receptorRfc,receptorNombre,receptorDomicilioFiscal,receptorRegimenFiscal,usoCFDI
 9,2026-11-20,10.00,XIA190128J61,XENON INDUSTRIAL ARTICLES,76343,601,G01

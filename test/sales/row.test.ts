@@ -85,6 +85,10 @@ describe('parseSalesRow', () => {
     [{ importe: -0 }, 'importe:SALES_IMPORTE_ZERO'],
     [{ importe: '-0.01' }, 'importe:SALES_IMPORTE_NEGATIVE'],
     [{ importe: '10.001' }, 'importe:SALES_IMPORTE_DECIMALS'],
+    // t_Importe's 18 integer digits, on every target.
+    [{ importe: '99999999999999999999999.99' }, 'importe:SALES_IMPORTE_TOO_LARGE'],
+    [{ importe: '1000000000000000000' }, 'importe:SALES_IMPORTE_TOO_LARGE'],
+    [{ moneda: 'USD', tipoCambio: '1234567890123456789.5' }, 'tipoCambio:SALES_TIPO_CAMBIO_INVALID'],
     [{ importe: '100.5', moneda: 'JPY', tipoCambio: '0.12' }, 'importe:SALES_IMPORTE_DECIMALS'],
     [{ iva: '15' }, 'iva:SALES_RATE_UNKNOWN'],
     [{ iva: '0.16' }, 'iva:SALES_RATE_UNKNOWN'],
