@@ -164,7 +164,7 @@ export function guessDelimiter(headerLine: string): CsvDelimiter {
  * `""` inside one is a quote, a quote followed by anything but a delimiter or a line ending closes it
  * and is kept as text; records end at CRLF, LF or CR outside quotes).
  */
-export function lastRecordStart(text: string, delimiter: CsvDelimiter): number {
+function lastRecordStart(text: string, delimiter: CsvDelimiter): number {
   const sep = delimiter.charCodeAt(0);
   let start = 0;
   /** 0 at a field start, 1 in an unquoted field, 2 in a quoted one, 3 just after a quote in one. */
