@@ -1,4 +1,4 @@
-import { CfdiLayoutError } from '../src/errors.js';
+import { CfdiLayoutError, ERROR_CLASSES } from '../src/errors.js';
 import { formatPath, type Issue, type IssueJson, issueToJson } from '../src/issues.js';
 import { writeText } from './io.js';
 
@@ -50,19 +50,25 @@ function describeLocation(err: CfdiLayoutError): string {
   return parts.length === 0 ? '' : ` (${parts.join(', ')})`;
 }
 
-/** Prints issues on stderr, one line each: `error CFDI40108 subTotal: message`. */
+/**
+ * Prints issues on stderr, one line each: `error CFDI40108 subTotal: message`, after `FILE: ` when
+ * the issue names the file it is about.
+ */
 export async function printIssues(issues: ReadonlyArray<Issue | IssueJson>): Promise<void> {
   if (issues.length === 0) return;
   const lines = issues.map((raw) => {
     const i = toJsonIssue(raw);
-    return `${i.severity} ${i.code}${i.path === '' ? '' : ` ${i.path}`}: ${i.message}`;
+    const file = (i as { file?: unknown }).file;
+    const where = typeof file === 'string' ? `${file}: ` : '';
+    return `${where}${i.severity} ${i.code}${i.path === '' ? '' : ` ${i.path}`}: ${i.message}`;
   });
   await writeText(process.stderr, `${lines.join('\n')}\n`);
 }
 
 /**
  * Runs a command body and maps its outcome to output and an exit code: 0 ok, 1 domain failure,
- * 2 usage, I/O or unexpected error. Never calls `process.exit`; sets `process.exitCode`.
+ * 2 usage, I/O or unexpected error (a thrown error by {@link exitCodeOfError}). Never calls
+ * `process.exit`; sets `process.exitCode`.
  */
 export async function runCommand(
   command: string,
@@ -77,10 +83,11 @@ export async function runCommand(
     if (args.debug === true && err instanceof Error && err.stack !== undefined) {
       await writeText(process.stderr, `${err.stack}\n`);
     }
-    result = { ok: false, issues: [issue], exitCode: 2 };
+    const exitCode = exitCodeOfError(err);
+    result = { ok: false, issues: [issue], exitCode };
     if (args.json !== true) {
       await writeText(process.stderr, `error ${issue.code}: ${issue.message}\n`);
-      process.exitCode = 2;
+      process.exitCode = exitCode;
       return;
     }
   }
@@ -93,6 +100,14 @@ export async function runCommand(
     await printIssues(issues);
   }
   process.exitCode = exitCode;
+}
+
+/**
+ * The exit code of an error that stopped a command: 1 for a {@link ERROR_CLASSES} `domain` code
+ * (the data is wrong), 2 for usage, I/O and anything unexpected.
+ */
+export function exitCodeOfError(err: unknown): 1 | 2 {
+  return err instanceof CfdiLayoutError && ERROR_CLASSES[err.code] === 'domain' ? 1 : 2;
 }
 
 /** Turns any thrown value into an issue; unexpected errors keep their message but never a stack. */

@@ -1,5 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { ValidationLevel } from '../../src/batch/index.js';
 import { type BundleFile, uniqueNames } from '../../src/bundle/index.js';
 import { buildReps, type RepItem } from '../../src/payments/index.js';
 import { PAYMENT_COLUMN_SET } from '../../src/sales/index.js';
@@ -7,6 +8,7 @@ import { checkCsdRfc } from '../../src/sealing/seal.js';
 import { type CommandResult, usage } from '../command.js';
 import { type CsdArgs, csdFromArgs } from '../csd-option.js';
 import { writeText } from '../io.js';
+import type { PagosTarget } from './build.js';
 import {
   loadSalesConfig,
   openSales,
@@ -16,7 +18,6 @@ import {
   StagedOutputs,
   writeBundles,
 } from './build.js';
-import type { PagosTarget } from './build-stage.js';
 
 /*
  * `build PAGOS.csv --to pagos-xml | pagos-zip`: a payments export (one row per payment × paid
@@ -30,6 +31,7 @@ export interface PagosBuildArgs extends SalesInputArgs, CsdArgs {
   out?: string | undefined;
   'max-files'?: number | undefined;
   'max-bytes'?: number | undefined;
+  validate?: ValidationLevel | undefined;
 }
 
 async function* counted(
@@ -77,8 +79,14 @@ export async function runPagosBuild(args: PagosBuildArgs): Promise<CommandResult
     const rejects = await RejectsWriter.open(
       args,
       args.rejects === undefined ? undefined : await staged.file(args.rejects),
+      'payment',
     );
-    const items = buildReps(source.records(), config, { csd, layout, stats });
+    const items = buildReps(source.records(), config, {
+      csd,
+      layout,
+      stats,
+      validation: args.validate ?? 'fast',
+    });
     const unique = uniqueNames();
     try {
       if (args.to !== 'pagos-zip') {

@@ -1,18 +1,29 @@
 import { createReadStream, createWriteStream, existsSync } from 'node:fs';
-import { mkdir, mkdtemp, open, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { basename, dirname, extname, isAbsolute, join, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { SingleBar } from 'cli-progress';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import {
+  BUILD_TARGETS,
   type BuildCounts,
-  emptyCounts,
+  type BuildSalesExportCommonOptions,
+  type BuildSalesExportResult,
+  type BuildTarget,
+  buildSalesExport,
+  isLineTarget,
   type Order,
   ordersJson,
   type ValidationLevel,
 } from '../../src/batch/index.js';
-import { type BundleFile, manifestJson, uniqueNames, writeZipBundles } from '../../src/bundle/index.js';
+import {
+  type BundleFile,
+  type BundleReport,
+  manifestJson,
+  type WriteZipBundlesOptions,
+  writeZipBundles,
+} from '../../src/bundle/index.js';
 import { CfdiLayoutError, isCfdiLayoutError } from '../../src/errors.js';
 import type { IssueJson } from '../../src/issues.js';
 import {
@@ -25,7 +36,6 @@ import {
   type ColumnSet,
   type CsvDelimiter,
   type GroupOrder,
-  groupRecords,
   parseSalesConfig,
   readSalesRecords,
   rejectToJsonLine,
@@ -40,28 +50,18 @@ import { type CommandResult, type GlobalArgs, runCommand, usage } from '../comma
 import { type CsdArgs, csdFromArgs, csdOptions } from '../csd-option.js';
 import { type LineSink, openLines, writeText } from '../io.js';
 import type { PagosBuildArgs } from './build-pagos.js';
-import {
-  type PoolRun,
-  pooledDocuments,
-  pooledLines,
-  type SliceFormat,
-  WORKER_MIN_BYTES,
-} from './build-pool.js';
-import {
-  BUILD_TARGETS,
-  type BuildTarget,
-  PAGOS_TARGETS,
-  type Produced,
-  produceTickets,
-  type StageSpec,
-  ticketsOf,
-} from './build-stage.js';
 
 /*
  * Shared by build and global: the config, the sales input (with the order check and the spill of
- * standard input), the progress bar, the rejects file and the summary. The library does the work;
- * this module opens files and reports.
+ * standard input), the progress bar, the rejects file and the summary. The library does the work
+ * (`buildSalesExport`, on worker threads too); this module opens files and reports.
  */
+
+/** The targets of `build` for a payments export (build-pagos.ts): one REP per payment. */
+export const PAGOS_TARGETS = ['pagos-xml', 'pagos-layout', 'pagos-zip'] as const;
+
+/** One payments target. */
+export type PagosTarget = (typeof PAGOS_TARGETS)[number];
 
 /** Default config file, looked up in the working directory. */
 export const DEFAULT_CONFIG = 'cfdi-layout.config.json';
@@ -293,16 +293,10 @@ export class RowProgress {
     if (this.bar !== undefined) this.update();
   }
 
-  /** Sets the rows and bytes a worker thread has read. */
+  /** Sets the rows and bytes read so far (by the library's build, or a worker thread). */
   set(rows: number, bytes: number): void {
     this.rows = rows;
     this.bytes = bytes;
-    if (this.bar !== undefined) this.update();
-  }
-
-  /** Counts rows processed elsewhere (worker threads). */
-  add(rows: number): void {
-    this.rows += rows;
     if (this.bar !== undefined) this.update();
   }
 
@@ -411,17 +405,29 @@ export class RejectsWriter {
   private constructor(
     private readonly sink: LineSink | undefined,
     private readonly json: boolean,
+    private readonly noun: 'ticket' | 'payment',
   ) {}
 
-  /** Opens the writer for the command's options; `path` is where the rejects file goes (staged). */
-  static async open(args: SalesInputArgs, path: string | undefined): Promise<RejectsWriter> {
-    return new RejectsWriter(path === undefined ? undefined : await openLines(path), args.json === true);
+  /**
+   * Opens the writer for the command's options; `path` is where the rejects file goes (staged).
+   * `noun` names what a reject is in the messages: a sales ticket, or a payment of a payments export.
+   */
+  static async open(
+    args: SalesInputArgs,
+    path: string | undefined,
+    noun: 'ticket' | 'payment' = 'ticket',
+  ): Promise<RejectsWriter> {
+    return new RejectsWriter(
+      path === undefined ? undefined : await openLines(path),
+      args.json === true,
+      noun,
+    );
   }
 
   /** Records one rejected ticket. */
   async write(reject: TicketReject): Promise<void> {
     if (this.sink !== undefined) await this.sink.line(rejectToJsonLine(reject));
-    const where = `${reject.ticket === null ? 'row without ticket' : `ticket ${reject.ticket}`}${reject.sucursal === '' ? '' : ` (sucursal ${reject.sucursal})`}, row${reject.rows.length === 1 ? '' : 's'} ${reject.rows.join(', ')}`;
+    const where = `${reject.ticket === null ? `row without ${this.noun}` : `${this.noun} ${reject.ticket}`}${reject.sucursal === '' ? '' : ` (sucursal ${reject.sucursal})`}, row${reject.rows.length === 1 ? '' : 's'} ${reject.rows.join(', ')}`;
     if (this.json) {
       if (this.listed < JSON_ISSUE_LIMIT) {
         this.issues.push({
@@ -494,35 +500,6 @@ interface BuildArgs extends SalesInputArgs, CsdArgs {
   jobs?: number | undefined;
 }
 
-/** The outputs among produced results, in order; rejects go to the writer, and everything is counted. */
-async function* counted(
-  items: AsyncIterable<Produced> | Iterable<Produced>,
-  rejects: RejectsWriter,
-  counts: BuildCounts,
-): AsyncGenerator<Exclude<Produced, { kind: 'reject' | 'skip' }>> {
-  for await (const item of items) {
-    counts.tickets++;
-    if (item.kind === 'reject') {
-      counts.rejected++;
-      await rejects.write(item.reject);
-    } else if (item.kind === 'skip') counts.skipped++;
-    else {
-      counts.written++;
-      yield item;
-    }
-  }
-}
-
-/** Consumes produced results: outputs to `write`, rejects to the writer, everything counted. */
-async function drain(
-  items: AsyncIterable<Produced> | Iterable<Produced>,
-  rejects: RejectsWriter,
-  counts: BuildCounts,
-  write: (p: Produced) => Promise<void>,
-): Promise<void> {
-  for await (const item of counted(items, rejects, counts)) await write(item);
-}
-
 function requireDirOut(args: BuildArgs): string {
   if (args.out === undefined || args.out === '-')
     throw usage(`--to ${args.to} writes one file per document: give --out DIR`);
@@ -552,11 +529,23 @@ export async function writeBundles(
   out: string,
   limits: { maxFiles: number; maxBytes: number },
 ): Promise<{ zips: string[]; manifest: string; files: number }> {
+  return bundlesAt(out, limits, (options) => writeZipBundles(files, options));
+}
+
+/**
+ * The ZIP bundles at `out` that `write` fills through the streams it is given: each part staged as
+ * `OUT.part-N.tmp` (removed if `write` fails), then renamed to its name, and the manifest written.
+ */
+async function bundlesAt(
+  out: string,
+  limits: { maxFiles: number; maxBytes: number },
+  write: (options: WriteZipBundlesOptions) => Promise<BundleReport>,
+): Promise<{ zips: string[]; manifest: string; files: number }> {
   await mkdir(dirname(resolve(out)), { recursive: true });
   const staging = (part: number) => `${out}.part-${part}.tmp`;
-  let report: Awaited<ReturnType<typeof writeZipBundles>>;
+  let report: BundleReport;
   try {
-    report = await writeZipBundles(files, { limits, open: (part) => createWriteStream(staging(part)) });
+    report = await write({ limits, open: (part) => createWriteStream(staging(part)) });
   } catch (err) {
     for (let part = 1; existsSync(staging(part)); part++) await rm(staging(part), { force: true });
     throw err;
@@ -577,16 +566,14 @@ export async function writeBundles(
 /**
  * Orders in JSON arrays of `orders.batchSize`, each the body of one POST /multiple: files
  * `orders-0001.json`… in `--out DIR` (a path without extension, or ending in /), else one array per
- * line in `--out FILE` or on stdout.
+ * line in `--out FILE` or on stdout. `build` hands each ticket's orders to `add`; `finish` writes the
+ * last array and returns what was written.
  */
-async function writeOrders(
+async function ordersWriter(
   out: string,
   staged: StagedOutputs,
   batchSize: number,
-  items: AsyncIterable<Produced>,
-  rejects: RejectsWriter,
-  counts: BuildCounts,
-): Promise<string[] | string> {
+): Promise<{ add: (orders: readonly Order[]) => Promise<void>; finish: () => Promise<string[] | string> }> {
   const toDir =
     out !== '-' &&
     (out.endsWith('/') || (existsSync(out) && (await stat(out)).isDirectory()) || extname(out) === '');
@@ -605,16 +592,28 @@ async function writeOrders(
       files.push(join(out, name));
     }
   };
-  await drain(items, rejects, counts, async (p) => {
-    if (p.kind !== 'orders') return;
-    for (const order of p.orders) {
-      batch.push(order);
-      if (batch.length >= batchSize) await flush();
-    }
-  });
-  await flush();
-  await sink?.close();
-  return toDir ? files : out;
+  return {
+    add: async (orders) => {
+      for (const order of orders) {
+        batch.push(order);
+        if (batch.length >= batchSize) await flush();
+      }
+    },
+    finish: async () => {
+      await flush();
+      await sink?.close();
+      return toDir ? files : out;
+    },
+  };
+}
+
+/** What every pass of `build` reads and builds with, settled once from the options and the config. */
+interface BuildSetup {
+  readonly config: SalesConfig;
+  readonly layout: LayoutDefinition;
+  readonly validation: ValidationLevel;
+  readonly csd: BuildSalesExportCommonOptions['csd'];
+  readonly limits: { maxFiles: number; maxBytes: number };
 }
 
 async function runBuild(args: BuildArgs): Promise<CommandResult> {
@@ -623,11 +622,7 @@ async function runBuild(args: BuildArgs): Promise<CommandResult> {
     return runPagosBuild(args as unknown as PagosBuildArgs);
   }
   const out = args.out ?? '-';
-  if (
-    args.json === true &&
-    out === '-' &&
-    (args.to === 'tralix-tickets' || args.to === 'tralix-async' || args.to === 'orders')
-  ) {
+  if (args.json === true && out === '-' && (isLineTarget(args.to) || args.to === 'orders')) {
     throw usage('--json prints its document on stdout: give --out FILE for the data');
   }
   if (args.to === 'zip' && out === '-') throw usage('--to zip needs --out FILE.zip');
@@ -655,161 +650,107 @@ async function runBuild(args: BuildArgs): Promise<CommandResult> {
     checkCsdRfc(config.emisor.rfc, csd);
   }
   const source = await openSales(args, config);
-  const spec: StageSpec = { target: args.to, config, layout, validation: args.validate ?? 'fast', csd };
+  const setup: BuildSetup = {
+    config,
+    layout,
+    validation: args.validate ?? 'fast',
+    csd,
+    limits: { maxFiles, maxBytes },
+  };
   try {
     return await withOrderFallback(source, (order, onSplit, staged) =>
-      buildPass(args, spec, source, { order, onSplit }, staged, { maxFiles, maxBytes }),
+      buildPass(args, setup, source, { order, onSplit }, staged),
     );
   } finally {
     await source.cleanup();
   }
 }
 
-/** The reading options a parallel run can use, or `undefined` when the export cannot be sliced (a JSON array). */
-async function sliceFormat(
-  path: string,
-  args: SalesInputArgs,
-  config: SalesConfig,
-): Promise<SliceFormat | undefined> {
-  const encoding = args.encoding ?? config.input.encoding;
-  let format = args.format ?? config.input.format;
-  if (format === undefined) {
-    const head = Buffer.alloc(4096);
-    const handle = await open(path, 'r');
-    try {
-      const { bytesRead } = await handle.read(head, 0, head.length, 0);
-      const first = /\S/.exec(
-        head
-          .subarray(0, bytesRead)
-          .toString('latin1')
-          .replace(/^\u00ef\u00bb\u00bf/, ''),
-      );
-      format = first?.[0] === '[' ? 'json' : first?.[0] === '{' ? 'jsonl' : 'csv';
-    } finally {
-      await handle.close();
-    }
-  }
-  if (format === 'json') return undefined;
-  return { format, delimiter: delimiterOf(args.delimiter) ?? config.input.delimiter, encoding };
-}
-
 /** The most worker threads a build starts without --jobs. */
 const DEFAULT_JOBS_LIMIT = 4;
+
+/**
+ * Worker threads for `build`: by default for every target but orders (no desglose, little work per
+ * ticket). Line targets leave the main thread idle, so they get a worker per CPU; documents keep the
+ * main thread busy writing files or zipping, so they get one worker fewer (measured on 2 vCPUs: a
+ * 20,000-invoice zip build ~10 % faster on one worker than on two). At most four by default: each
+ * worker holds its own heap (~60 MB), and flat memory matters more on a shared ERP server than the
+ * last cores; --jobs N asks for more.
+ */
+function jobsFor(args: BuildArgs): number {
+  if (args.to === 'orders') return 0;
+  if (args.jobs !== undefined) return args.jobs;
+  const cpus = Math.min(availableParallelism(), DEFAULT_JOBS_LIMIT);
+  // One CPU: a worker would only add its start and the hand-over to the same core's work.
+  return cpus <= 1 ? 0 : isLineTarget(args.to) ? cpus : cpus - 1;
+}
 
 /** One pass of `build` over the export with one grouping order; outputs go to staged paths. */
 async function buildPass(
   args: BuildArgs,
-  spec: StageSpec,
+  setup: BuildSetup,
   source: SalesSource,
   grouping: { order: GroupOrder; onSplit: 'reject' | 'throw' },
   staged: StagedOutputs,
-  limits: { maxFiles: number; maxBytes: number },
 ): Promise<CommandResult> {
   const out = args.out ?? '-';
-  const stats: SalesStats = { rows: 0, tickets: 0 };
-  // Worker threads by default for every target but orders (no desglose, little work per ticket), for
-  // exports large enough to repay starting them. Line targets leave the main thread idle, so they
-  // get a worker per CPU; documents keep the main thread busy writing files or zipping, so they get
-  // one worker fewer (measured on 2 vCPUs: a 20,000-invoice zip build ~10 % faster on one worker
-  // than on two). Only order auto can start over when pieces disagree on order, so an explicit
-  // sorted or unsorted order runs on the main thread.
-  // At most four by default: each worker holds its own heap (~60 MB), and flat memory matters more
-  // on a shared ERP server than the last cores; --jobs N asks for more.
-  const cpus = Math.min(availableParallelism(), DEFAULT_JOBS_LIMIT);
-  const lineTarget = args.to === 'tralix-tickets' || args.to === 'tralix-async';
-  // One CPU: a worker would only add its start and the hand-over to the same core's work.
-  const defaultJobs = cpus <= 1 ? 0 : lineTarget ? cpus : cpus - 1;
-  const jobs = args.to === 'orders' ? 0 : (args.jobs ?? defaultJobs);
-  // An explicit --jobs asks for threads whatever the size (tests use it on small exports).
-  const bigEnough = args.jobs !== undefined || source.size >= WORKER_MIN_BYTES;
-  const read =
-    jobs >= 1 && bigEnough && grouping.onSplit === 'throw'
-      ? await sliceFormat(source.path, args, spec.config)
-      : undefined;
-  let run: PoolRun | undefined;
-  let items: AsyncIterable<Produced>;
-  let progress: RowProgress;
-  if (read !== undefined) {
-    const counter = { bytes: 0 };
-    progress = new RowProgress(args, { size: source.size, bytesRead: () => counter.bytes });
-    const bar = progress;
-    run = {
-      path: source.path,
-      size: source.size,
-      read,
-      spec,
-      jobs,
-      stats,
-      progress: (rows, bytes) => {
-        counter.bytes += bytes;
-        bar.add(rows);
-      },
-    };
-    // Line targets run in ranges (pooledLines below); the generator is lazy, so it starts only for documents.
-    items = pooledDocuments(run);
-  } else {
-    progress = new RowProgress(args, source);
-    const groups = groupRecords(progress.track(source.records()), { ...grouping, stats });
-    items = produceTickets(ticketsOf(groups, spec.config), spec);
-  }
+  const progress = new RowProgress(args, { size: source.size, bytesRead: () => 0 });
   const rejects = await RejectsWriter.open(
     args,
     args.rejects === undefined ? undefined : await staged.file(args.rejects),
   );
-  const counts = emptyCounts();
+  // The library streams sorted input on worker threads only with the order check (onSplit throw),
+  // so an explicit sorted or unsorted order runs on the main thread; an explicit --jobs asks for
+  // threads whatever the export's size (tests use it on small exports).
+  const common: BuildSalesExportCommonOptions = {
+    input: source.path,
+    config: setup.config,
+    layout: setup.layout,
+    validation: setup.validation,
+    csd: setup.csd,
+    format: args.format,
+    delimiter: delimiterOf(args.delimiter),
+    encoding: args.encoding,
+    order: grouping.order,
+    onSplit: grouping.onSplit,
+    jobs: jobsFor(args),
+    minParallelBytes: args.jobs === undefined ? undefined : 0,
+    onReject: (reject) => rejects.write(reject),
+    onProgress: ({ rows, bytes }) => progress.set(rows, bytes),
+  };
   const outputs: Record<string, unknown> = { target: args.to, order: grouping.order };
+  let result: BuildSalesExportResult;
   try {
     switch (args.to) {
       case 'tralix-tickets':
-      case 'tralix-async': {
-        const path = await staged.file(out);
-        const sink = await openLines(path);
-        if (run !== undefined) {
-          for await (const range of pooledLines(run, path)) {
-            await sink.file(range.part);
-            counts.tickets += range.written;
-            counts.written += range.written;
-            await drain(range.results, rejects, counts, async () => undefined);
-          }
-        } else {
-          await drain(items, rejects, counts, async (p) => {
-            if (p.kind === 'line') await sink.line(p.text);
-          });
-        }
-        await sink.close();
+      case 'tralix-async':
+        result = await buildSalesExport({ ...common, target: args.to, out: await staged.file(out) });
         outputs.file = out;
         break;
-      }
-      case 'orders':
-        outputs.files = await writeOrders(out, staged, spec.config.orders.batchSize, items, rejects, counts);
+      case 'orders': {
+        const orders = await ordersWriter(out, staged, setup.config.orders.batchSize);
+        result = await buildSalesExport({ ...common, target: 'orders', onOrders: orders.add });
+        outputs.files = await orders.finish();
         break;
+      }
       case 'layout':
       case 'xml': {
         const dir = await staged.dir(out);
-        const unique = uniqueNames();
-        await drain(items, rejects, counts, async (p) => {
-          if (p.kind === 'document') await writeFile(join(dir, unique(p.name)), p.content);
+        result = await buildSalesExport({
+          ...common,
+          target: args.to,
+          onDocument: (doc) => writeFile(join(dir, doc.name), doc.content),
         });
         outputs.dir = out;
         break;
       }
       case 'zip': {
-        const unique = uniqueNames();
-        async function* files(): AsyncGenerator<BundleFile> {
-          for await (const item of counted(items, rejects, counts)) {
-            if (item.kind === 'document') {
-              yield {
-                name: unique(item.name),
-                content: item.content,
-                serie: item.serie,
-                folio: item.folio,
-                total: item.total,
-                ...(item.sha256 === undefined ? {} : { sha256: item.sha256 }),
-              };
-            }
-          }
-        }
-        const bundles = await writeBundles(files(), out, limits);
+        let built: BuildSalesExportResult | undefined;
+        const bundles = await bundlesAt(out, setup.limits, async (zip) => {
+          built = await buildSalesExport({ ...common, target: 'zip', zip });
+          return built.bundle as BundleReport;
+        });
+        result = built as BuildSalesExportResult;
         outputs.zips = bundles.zips;
         outputs.manifest = bundles.manifest;
         break;
@@ -820,16 +761,23 @@ async function buildPass(
     await rejects.close();
   }
   await rejects.report();
-  const invoiceTarget = args.to !== 'tralix-tickets' && args.to !== 'orders';
+  const counts: BuildCounts = {
+    tickets: result.tickets,
+    written: result.written,
+    rejected: result.rejected,
+    skipped: result.skipped,
+  };
   await printSummary(
     `build ${args.to}`,
-    stats,
+    { rows: result.rows, tickets: result.tickets },
     counts,
-    invoiceTarget ? 'no receptor: left for the factura global' : undefined,
+    args.to !== 'tralix-tickets' && args.to !== 'orders'
+      ? 'no receptor: left for the factura global'
+      : undefined,
   );
-  Object.assign(outputs, { rows: stats.rows, ...counts, threads: run === undefined ? 0 : jobs });
+  Object.assign(outputs, { rows: result.rows, ...counts, threads: result.threads });
   if (args.rejects !== undefined) outputs.rejects = args.rejects;
-  return { ok: counts.rejected === 0, issues: rejects.jsonIssues(), outputs };
+  return { ok: result.rejected === 0, issues: rejects.jsonIssues(), outputs };
 }
 
 /** `cfdi-layout build INPUT --to TARGET`: a sales export to provider payloads, layouts, XML or ZIPs. */

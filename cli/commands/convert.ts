@@ -8,7 +8,7 @@ import {
 } from '../../src/documents/index.js';
 import { layoutToModelJson, modelJsonToLayout, splitLayoutLines } from '../../src/documents/layout-json.js';
 import { layoutToRecordsJson, recordsJsonToLayout } from '../../src/documents/records.js';
-import type { Issue } from '../../src/issues.js';
+import { type Issue, issueToJson } from '../../src/issues.js';
 import type { LayoutDefinition } from '../../src/layouts/index.js';
 import { parseJsonText } from '../../src/model/json.js';
 import { validateComprobante } from '../../src/rules/index.js';
@@ -97,10 +97,12 @@ export const convertCommand = {
           'records',
         );
       }
-      const format = from ?? detectFormat(bytes);
-      if (args.to === 'json' && format === 'layout') {
+      const format = from ?? detectFormat(bytes, args.input);
+      // Without a definition, a guessed layout goes to readDocument: it asks for --layout, or
+      // reports an empty document as one.
+      if (args.to === 'json' && format === 'layout' && layout !== undefined) {
         // A draft the layout fills in part is written with what is missing as warnings.
-        const json = layoutToModelJson(layout as LayoutDefinition, bytes, { variant: args.variant });
+        const json = layoutToModelJson(layout, bytes, { variant: args.variant });
         return finish(args, { ...json, issues: [...steps, ...json.issues] }, args.from ?? format, 'json');
       }
       if (args.to === 'layout' && format === 'json') {
@@ -116,8 +118,13 @@ export const convertCommand = {
           );
       }
       const read = readDocument(bytes, { from: format, layout, variant: args.variant });
+      // What refused the input names the file, as validate's issues do.
       if (read.comprobante === undefined)
-        return { ok: false, issues: read.issues, outputs: { from: read.format } };
+        return {
+          ok: false,
+          issues: read.issues.map((i) => ({ ...issueToJson(i), file: args.input })),
+          outputs: { from: read.format },
+        };
       const to: DocumentFormat = args.to === 'records' ? 'layout' : args.to;
       const csd = await csdFromArgs(args);
       if (csd !== undefined && to !== 'xml') throw usage('--cer/--key seal XML: use them with --to xml');

@@ -9,6 +9,16 @@ export {
   type TicketSource,
 } from './build-item.js';
 export {
+  type BuildDocument,
+  type BuildProgress,
+  type BuildSalesExportCommonOptions,
+  type BuildSalesExportOptions,
+  type BuildSalesExportOutputs,
+  type BuildSalesExportResult,
+  buildSalesExport,
+  WORKER_MIN_BYTES,
+} from './build-sales-export.js';
+export {
   assembleComprobante,
   cachedConcepto,
   checkLevel,
@@ -50,6 +60,7 @@ export {
 export { JsonDecimal, type JsonValue, toJsonText } from './json-text.js';
 export { type LayoutWriter, layoutWriter, TICKET_VARIANT } from './layout-text.js';
 export { buildOrders, type Order, ordersJson } from './orders.js';
+export { BUILD_TARGETS, type BuildTarget, isLineTarget } from './stage.js';
 export {
   buildTralixTickets,
   type LayoutTargetOptions,

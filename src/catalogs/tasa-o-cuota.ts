@@ -1,4 +1,4 @@
-import { isAmountText, Money } from '../money.js';
+import { isAmountText, Money, unitsOf } from '../money.js';
 import { isVigente, type Vigencia } from './catalog.js';
 
 /**
@@ -213,6 +213,23 @@ function ruleMatches(rule: TasaOCuotaRule, rate: Money): boolean {
   return rule.min !== undefined && rule.max !== undefined && rate.gte(rule.min) && rate.lte(rule.max);
 }
 
+/** Every rule's bounds in millionths (the catalog writes 6 decimals), for rates that have at most 6. */
+const RULE_MICROS = new Map(
+  TASA_O_CUOTA_RULES.map((rule) => {
+    const micros = (text: string | undefined) => (text === undefined ? undefined : unitsOf(text, 6));
+    const low = micros(rule.kind === 'fixed' ? rule.value : rule.min);
+    const high = micros(rule.kind === 'fixed' ? rule.value : rule.max);
+    return [rule, low === undefined || high === undefined ? undefined : { low, high }] as const;
+  }),
+);
+
+/** ruleMatches on millionths when both sides have them (exact integers), else on decimals. */
+function matches(rule: TasaOCuotaRule, tasaOCuota: string, micros: number | undefined): boolean {
+  const bounds = RULE_MICROS.get(rule);
+  if (micros === undefined || bounds === undefined) return ruleMatches(rule, new Money(tasaOCuota));
+  return micros >= bounds.low && micros <= bounds.high;
+}
+
 /**
  * True when `tasaOCuota` is allowed for `impuesto` (c_Impuesto code) with `factor` (c_TipoFactor) in
  * a traslado or retención. Values compare as decimals, so `0.16` and `0.160000` are the same rate;
@@ -226,14 +243,37 @@ export function isTasaOCuotaAllowed(
   use: 'traslado' | 'retencion',
   fecha?: string,
 ): boolean {
+  if (fecha === undefined) {
+    // Rates repeat across every document of a batch: a few dozen texts, remembered (bounded).
+    const key = `${impuesto}|${factor}|${use}|${tasaOCuota}`;
+    const known = ALLOWED.get(key);
+    if (known !== undefined) return known;
+    const allowed = decide(impuesto, factor, tasaOCuota, use, undefined);
+    if (ALLOWED.size < ALLOWED_LIMIT) ALLOWED.set(key, allowed);
+    return allowed;
+  }
+  return decide(impuesto, factor, tasaOCuota, use, fecha);
+}
+
+/** isTasaOCuotaAllowed's answers without a Fecha. */
+const ALLOWED = new Map<string, boolean>();
+const ALLOWED_LIMIT = 4096;
+
+function decide(
+  impuesto: string,
+  factor: string,
+  tasaOCuota: string,
+  use: 'traslado' | 'retencion',
+  fecha: string | undefined,
+): boolean {
   if (!isAmountText(tasaOCuota)) return false;
-  const rate = new Money(tasaOCuota);
+  const micros = unitsOf(tasaOCuota, 6);
   return TASA_O_CUOTA_RULES.some(
     (rule) =>
       rule.impuesto === impuesto &&
       rule.factor === factor &&
       rule[use] &&
       (fecha === undefined || isVigente(rule, fecha)) &&
-      ruleMatches(rule, rate),
+      matches(rule, tasaOCuota, micros),
   );
 }

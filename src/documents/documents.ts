@@ -7,6 +7,7 @@ import {
   parseLayout,
   renderLayout,
 } from '../layouts/index.js';
+import { LAYOUT_ISSUE_CODES } from '../layouts/layout-issues.js';
 import { validateLayoutText } from '../layouts/validate.js';
 import type { Comprobante } from '../model/comprobante.js';
 import { parseJsonExact, readComprobanteJson } from '../model/json.js';
@@ -14,7 +15,7 @@ import { inSchemaOrder } from '../model/order.js';
 import { validateComprobante } from '../rules/index.js';
 import { verifySello } from '../sealing/seal.js';
 import { completeComprobante } from '../taxes/complete.js';
-import { parseComprobante } from '../xml/parse.js';
+import { comprobanteOfTree, readXmlTree, type XmlNode } from '../xml/parse.js';
 import { renderComprobante } from '../xml/render.js';
 import { LAYOUT_LINES_KEY, splitLayoutLines } from './layout-json.js';
 
@@ -26,26 +27,55 @@ export const DOCUMENT_FORMATS: readonly DocumentFormat[] = ['xml', 'json', 'layo
 
 const decoder = new TextDecoder('utf-8');
 
+/** Byte-order marks: UTF-8's, and UTF-16's two, whose documents the XML reader refuses by name. */
+function bomLength(bytes: Uint8Array): number {
+  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return 3;
+  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) return 2;
+  return 0;
+}
+
 function firstSignificantByte(bytes: Uint8Array): number | undefined {
-  let i = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
-  while (i < bytes.length) {
+  // NUL bytes are skipped so that UTF-16 text shows its first character too.
+  for (let i = bomLength(bytes); i < bytes.length; i++) {
     const b = bytes[i] as number;
-    if (b !== 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d) return b;
-    i++;
+    if (b !== 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d && b !== 0x00) return b;
   }
   return undefined;
 }
 
+/** The first character that is not a BOM, whitespace or NUL; `undefined` for an empty document. */
+function firstSignificant(input: string | Uint8Array): number | undefined {
+  if (typeof input !== 'string') return firstSignificantByte(input);
+  const at = input.search(/[^ \t\n\r\0\uFEFF]/);
+  return at < 0 ? undefined : input.charCodeAt(at);
+}
+
+/** The format a file name's extension says, for a document with no content to guess from. */
+function formatOfName(name: string | undefined): DocumentFormat | undefined {
+  const extension = /\.([A-Za-z]+)$/.exec(name ?? '')?.[1]?.toLowerCase();
+  return extension === 'xml' ? 'xml' : extension === 'json' ? 'json' : undefined;
+}
+
 /**
  * Guesses the format of a document from its first significant character: `<` is XML, `{` JSON,
- * anything else a pipe-delimited layout.
+ * anything else a pipe-delimited layout. An empty (or whitespace-only) document has no such
+ * character: the extension of `name` (`.xml`, `.json`) decides, else it is a layout.
  */
-export function detectFormat(input: string | Uint8Array): DocumentFormat {
-  const bytes = typeof input === 'string' ? new TextEncoder().encode(input.slice(0, 64)) : input;
-  const first = firstSignificantByte(bytes);
+export function detectFormat(input: string | Uint8Array, name?: string): DocumentFormat {
+  const first = firstSignificant(input);
   if (first === 0x3c) return 'xml';
   if (first === 0x7b) return 'json';
+  if (first === undefined) return formatOfName(name) ?? 'layout';
   return 'layout';
+}
+
+/**
+ * An empty layout text read without a definition: it is a bad document (LAYOUT_EMPTY, as the
+ * layout engine says of an empty text), not a missing `--layout`, since there is nothing to parse.
+ */
+function emptyLayout(input: string | Uint8Array, options: ReadDocumentOptions): Issue | undefined {
+  if (options.layout !== undefined || firstSignificant(input) !== undefined) return undefined;
+  return error(LAYOUT_ISSUE_CODES.empty, [], 'the document is empty: there is nothing to read');
 }
 
 /** How to read a document. */
@@ -56,6 +86,11 @@ export interface ReadDocumentOptions {
   readonly layout?: LayoutDefinition | CompiledLayout | undefined;
   /** A layout variant (`ticket`). Defaults to the full layout. */
   readonly variant?: string | undefined;
+  /**
+   * The document's file name, whose extension (`.xml`, `.json`) gives the format of an empty
+   * document. Defaults to none.
+   */
+  readonly name?: string | undefined;
 }
 
 /** A document read into the model: the comprobante when it could be read, and what was found on the way. */
@@ -97,46 +132,65 @@ export function readDocument(
   input: string | Uint8Array,
   options: ReadDocumentOptions = {},
 ): ReadDocumentResult {
-  const format = options.from ?? detectFormat(input);
+  return read(input, options).result;
+}
+
+/** {@link readDocument}, keeping the XML tree it read so that nothing reads the bytes twice. */
+function read(
+  input: string | Uint8Array,
+  options: ReadDocumentOptions,
+): { result: ReadDocumentResult; tree?: XmlNode } {
+  const format = options.from ?? detectFormat(input, options.name);
   try {
-    switch (format) {
-      case 'xml':
-        return { format, comprobante: parseComprobante(input), issues: [] };
-      case 'json': {
-        const { value, inexact } = parseJsonExact(text(input));
-        // The lines a layout text left under layoutLines matter to a layout target only.
-        const split = splitLayoutLines(value);
-        const read = readComprobanteJson(split === undefined ? value : split.model, inexact);
-        const carried: Issue[] =
-          split === undefined
-            ? []
-            : [
-                {
-                  code: 'LAYOUT_VALUE_OMITTED',
-                  path: [LAYOUT_LINES_KEY],
-                  message: `${LAYOUT_LINES_KEY} keeps what a layout text had beyond the model; only --to layout writes it`,
-                  severity: 'warning',
-                },
-              ];
-        if (read.input === undefined) return { format, issues: [...carried, ...read.issues] };
-        const completed = completeComprobante(read.input);
-        return { format, comprobante: completed.comprobante, issues: [...carried, ...completed.issues] };
-      }
-      case 'layout': {
-        const parsed = parseLayout(
-          requireLayout(options.layout),
-          input,
-          options.variant === undefined ? {} : { variant: options.variant },
-        );
-        const issues: Issue[] = [...parsed.issues];
-        return parsed.comprobante === undefined
-          ? { format, issues }
-          : { format, comprobante: parsed.comprobante, issues };
-      }
-    }
+    if (format !== 'xml') return { result: readOther(input, format, options) };
+    const tree = readXmlTree(input);
+    return { result: { format, comprobante: comprobanteOfTree(tree), issues: [] }, tree };
   } catch (err) {
     if (isCfdiLayoutError(err, 'USAGE')) throw err;
-    return { format, issues: [issueFromError(err)] };
+    return { result: { format, issues: [issueFromError(err)] } };
+  }
+}
+
+/** Reads the model JSON or a layout. */
+function readOther(
+  input: string | Uint8Array,
+  format: 'json' | 'layout',
+  options: ReadDocumentOptions,
+): ReadDocumentResult {
+  switch (format) {
+    case 'json': {
+      const { value, inexact } = parseJsonExact(text(input));
+      // The lines a layout text left under layoutLines matter to a layout target only.
+      const split = splitLayoutLines(value);
+      const json = readComprobanteJson(split === undefined ? value : split.model, inexact);
+      const carried: Issue[] =
+        split === undefined
+          ? []
+          : [
+              {
+                code: 'LAYOUT_VALUE_OMITTED',
+                path: [LAYOUT_LINES_KEY],
+                message: `${LAYOUT_LINES_KEY} keeps what a layout text had beyond the model; only --to layout writes it`,
+                severity: 'warning',
+              },
+            ];
+      if (json.input === undefined) return { format, issues: [...carried, ...json.issues] };
+      const completed = completeComprobante(json.input);
+      return { format, comprobante: completed.comprobante, issues: [...carried, ...completed.issues] };
+    }
+    case 'layout': {
+      const empty = emptyLayout(input, options);
+      if (empty !== undefined) return { format, issues: [empty] };
+      const parsed = parseLayout(
+        requireLayout(options.layout),
+        input,
+        options.variant === undefined ? {} : { variant: options.variant },
+      );
+      const issues: Issue[] = [...parsed.issues];
+      return parsed.comprobante === undefined
+        ? { format, issues }
+        : { format, comprobante: parsed.comprobante, issues };
+    }
   }
 }
 
@@ -200,8 +254,10 @@ export function validateDocument(
   format: DocumentFormat;
   issues: Issue[];
 } {
-  const format = options.from ?? detectFormat(input);
+  const format = options.from ?? detectFormat(input, options.name);
   if (format === 'layout') {
+    const empty = emptyLayout(input, options);
+    if (empty !== undefined) return { format, issues: [empty] };
     const layout = requireLayout(options.layout);
     return {
       format,
@@ -214,13 +270,13 @@ export function validateDocument(
       ],
     };
   }
-  const read = readDocument(input, { ...options, from: format });
-  if (read.comprobante === undefined) return { format, issues: read.issues };
-  const issues = [...read.issues, ...validateComprobante(read.comprobante)];
+  const { result, tree } = read(input, { ...options, from: format });
+  if (result.comprobante === undefined) return { format, issues: result.issues };
+  const issues = [...result.issues, ...validateComprobante(result.comprobante)];
   // A sealed XML document's Sello and NoCertificado are checked against its own Certificado
-  // (CFDI40102, CFDI40106); only XML has the exact bytes the cadena original is computed from.
-  const { sello, certificado } = read.comprobante;
-  if (format === 'xml' && ((sello ?? '') !== '' || (certificado ?? '') !== ''))
-    issues.push(...verifySello(input));
+  // (CFDI40102, CFDI40106); only XML has the exact text the cadena original is computed from.
+  const { sello, certificado } = result.comprobante;
+  if (tree !== undefined && ((sello ?? '') !== '' || (certificado ?? '') !== ''))
+    issues.push(...verifySello(tree));
   return { format, issues };
 }

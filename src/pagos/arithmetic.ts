@@ -28,10 +28,19 @@ export const TOTALES_DECIMALS = 2;
 /** The most decimals t_Importe (ImporteP, BaseP, ImporteDR) and BaseDR allow (Pagos20.xsd). */
 export const MAX_DECIMALS = 6;
 
+/** tasaKey's results: TasaOCuota texts come from c_TasaOCuota's few dozen values, written a few ways. */
+const TASA_KEYS = new Map<string, string>();
+/** Past this many distinct texts (a rogue input), tasaKey stops remembering. */
+const TASA_KEYS_LIMIT = 1024;
+
 /** A TasaOCuota as a grouping key: compared as a decimal, so `0.16` and `0.160000` group together. */
 export function tasaKey(tasa: string | undefined): string {
   if (tasa === undefined) return '';
-  return isAmountText(tasa) ? new Money(tasa).toFixed() : tasa;
+  const known = TASA_KEYS.get(tasa);
+  if (known !== undefined) return known;
+  const key = isAmountText(tasa) ? new Money(tasa).toFixed() : tasa;
+  if (TASA_KEYS.size < TASA_KEYS_LIMIT) TASA_KEYS.set(tasa, key);
+  return key;
 }
 
 /** The grouping key of a traslado (CRP20271: one TrasladoP per ImpuestoP, TipoFactorP, TasaOCuotaP). */

@@ -25,6 +25,7 @@ import {
   trasladoKey,
 } from './arithmetic.js';
 import type { DoctoRelacionadoFacts, ImpuestoFact, PagoFacts, PagosFacts } from './facts.js';
+import { pagosOnUnits } from './units.js';
 
 /*
  * Pagos 2.0 from the facts a user knows (./facts.ts). Every amount is a decimal.js value in the money
@@ -91,13 +92,23 @@ function amountAt(text: string, path: IssuePath, ctx: Context): Money | undefine
  * same path in the complement), with the SAT code where a CRP rule says so; `pagos` is then undefined.
  */
 export function computePagos(facts: PagosFacts, options: ComputePagosOptions = {}): ComputePagosResult {
-  const ctx: Context = { issues: [], drDecimals: options.drDecimals };
   if (options.drDecimals !== undefined && !(options.drDecimals >= 0 && options.drDecimals <= MAX_DECIMALS)) {
     throw new CfdiLayoutError(
       'USAGE',
       `drDecimals must be an integer from 0 to 6, got ${options.drDecimals}`,
     );
   }
+  const onUnits = options.drDecimals === undefined ? pagosOnUnits(facts) : undefined;
+  if (onUnits !== undefined) return { pagos: onUnits, issues: [] };
+  return pagosOnDecimals(facts, options);
+}
+
+/**
+ * computePagos on decimal.js, for every fact (./units.ts takes the pesos-only case on scaled
+ * integers first; a property test pins both to the same complement). Exported for that test.
+ */
+export function pagosOnDecimals(facts: PagosFacts, options: ComputePagosOptions = {}): ComputePagosResult {
+  const ctx: Context = { issues: [], drDecimals: options.drDecimals };
   const pagos: Pago[] = [];
   facts.pago.forEach((pago, i) => {
     const computed = computePago(pago, ['pago', i], ctx);

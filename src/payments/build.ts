@@ -1,3 +1,4 @@
+import type { ValidationLevel } from '../batch/comprobante.js';
 import { safeFileName } from '../batch/documents.js';
 import { type LayoutWriter, layoutWriter } from '../batch/layout-text.js';
 import { monedaDecimals } from '../catalogs/moneda.js';
@@ -5,11 +6,18 @@ import { CfdiLayoutError } from '../errors.js';
 import { formatPath, type Issue, type IssuePath } from '../issues.js';
 import type { CompiledLayout, LayoutDefinition } from '../layouts/index.js';
 import type { Comprobante } from '../model/comprobante.js';
-import { formatAmount, Money } from '../money.js';
+import { ExactSum, formatAmount, Money } from '../money.js';
+import { MAX_DECIMALS } from '../pagos/arithmetic.js';
 import { computePagos } from '../pagos/compute.js';
 import type { DoctoRelacionadoFacts, PagoFacts } from '../pagos/facts.js';
 import { repComprobante } from '../pagos/rep.js';
-import { validateComprobante } from '../rules/index.js';
+import {
+  checkComplementoPagos,
+  checkEmisorReceptor,
+  checkFacets,
+  makeContext,
+  validateComprobante,
+} from '../rules/index.js';
 import { PAYMENT_COLUMNS } from '../sales/columns.js';
 import type { SalesConfig } from '../sales/config.js';
 import type { SalesRecord } from '../sales/readers.js';
@@ -55,6 +63,15 @@ export interface BuildRepsOptions {
   readonly csd?: Csd | undefined;
   /** Write each REP as a text of this layout (tralix-40 carries Pagos 2.0) instead of XML. */
   readonly layout?: LayoutDefinition | CompiledLayout | undefined;
+  /**
+   * `fast` (default, as for sales batches): the XSD facets and catalogs of every attribute (the rows'
+   * texts reach the REP unchecked: forma de pago, receptor, número de operación, serie and folio),
+   * the emisor and receptor rules, and the CRP rules that do not recompute amounts. The amounts are
+   * computePagos's, which decided every CRP amount rule from the facts (refusing with the same codes)
+   * and whose output passes them all; the wrapper is repComprobante's fixed tipo P. `full`: every
+   * offline rule (validateComprobante), about four times the cost.
+   */
+  readonly validation?: ValidationLevel;
   /** Counts rows read. */
   readonly stats?: { rows: number };
 }
@@ -75,8 +92,27 @@ const PAYMENT_FIELDS: ReadonlyArray<[keyof PaymentColumns, string]> = [
   ['numOperacion', 'numOperacion'],
 ];
 
-/** The rows of a group must agree on every payment column; the first row's values are the payment's. */
+/**
+ * The rows of a group must agree on every payment column (the first row's values are the payment's),
+ * and name each paid invoice once: a Pago has one DoctoRelacionado per invoice, whose ImpPagado is
+ * all that payment paid of it.
+ */
 function checkConsistent(group: PaymentGroup): void {
+  const seen = new Map<string, number>();
+  for (const row of group.rows) {
+    const id = row.value?.docto.idDocumento.toLowerCase();
+    if (id === undefined) continue;
+    const first = seen.get(id);
+    if (first === undefined) seen.set(id, row.row);
+    else {
+      group.issues.push({
+        row: row.row,
+        field: 'idDocumento',
+        code: 'PAYMENTS_DOCTO_REPEATED',
+        message: `invoice ${id} is already paid by row ${first} of the same payment: give it one row with what this payment paid of it`,
+      });
+    }
+  }
   const [first, ...rest] = group.rows.map((r) => r.value?.payment);
   if (first === undefined) return;
   group.rows.slice(1).forEach((row, i) => {
@@ -171,9 +207,15 @@ function checkParcialidades(groups: readonly PaymentGroup[]): void {
 /** Monto when the export leaves it out: Σ ImpPagado / EquivalenciaDR, half up at MonedaP's decimals. */
 function montoOf(payment: PaymentColumns, doctos: readonly DoctoRelacionadoFacts[]): string {
   if (payment.monto !== undefined) return payment.monto;
+  const decimals = monedaDecimals(payment.monedaP) ?? 2;
+  if (doctos.every((d) => d.equivalenciaDR === undefined || d.equivalenciaDR === '1')) {
+    // Nothing to divide: the exact sum of the ImpPagado texts, rounded as below.
+    const exact = new ExactSum(MAX_DECIMALS);
+    if (doctos.every((d) => exact.add(d.impPagado))) return exact.text(decimals);
+  }
   let sum = new Money(0);
   for (const d of doctos) sum = sum.plus(new Money(d.impPagado).dividedBy(d.equivalenciaDR ?? '1'));
-  return formatAmount(sum, monedaDecimals(payment.monedaP) ?? 2);
+  return formatAmount(sum, decimals);
 }
 
 const COLUMNS: ReadonlySet<string> = new Set(PAYMENT_COLUMNS);
@@ -211,13 +253,25 @@ function reject(group: PaymentGroup, issues: readonly RowIssue[]): RepItem {
   };
 }
 
+/** The rules of a validation level on a REP built here (see {@link BuildRepsOptions.validation}). */
+function repIssues(c: Comprobante, validation: ValidationLevel): Issue[] {
+  if (validation === 'full') return validateComprobante(c);
+  const ctx = makeContext(c);
+  return [
+    ...checkFacets(c, ctx),
+    ...checkEmisorReceptor(c, ctx),
+    ...checkComplementoPagos(c, ctx, { sums: false }),
+  ];
+}
+
 function buildGroup(
   group: PaymentGroup,
   folio: string,
   config: SalesConfig,
-  csd: Csd | undefined,
+  options: BuildRepsOptions,
   writer: LayoutWriter | undefined,
 ): RepItem {
+  const { csd, validation = 'fast' } = options;
   const rowIssues = [...group.rows.flatMap((r) => r.issues), ...group.issues];
   if (rowIssues.length > 0) return reject(group, rowIssues);
   const rows = group.rows.map((r) => r.row);
@@ -250,7 +304,7 @@ function buildGroup(
     },
     pagos,
   );
-  const errors = validateComprobante(c).filter((i) => i.severity === 'error');
+  const errors = repIssues(c, validation).filter((i) => i.severity === 'error');
   if (errors.length > 0) return reject(group, rowIssuesOf(errors, rows, false));
   let comprobante = c;
   let text: string;
@@ -316,6 +370,6 @@ export async function* buildReps(
     ordinal++;
     const pago = group.rows[0]?.value?.payment.pago;
     const folio = pago === undefined || pago === '' ? String(ordinal) : pago;
-    yield buildGroup(group, folio, config, options.csd, writer);
+    yield buildGroup(group, folio, config, options, writer);
   }
 }

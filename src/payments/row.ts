@@ -30,6 +30,8 @@ export const PAYMENT_ISSUE_CODES = {
   PAYMENTS_GROUP_INCONSISTENT:
     'Rows of one payment disagree on a payment column (fechaPago, formaDePagoP, monedaP, tipoCambioP, monto, the receptor).',
   PAYMENTS_PARCIALIDAD_REPEATED: 'Two payments of the export pay the same parcialidad of one invoice.',
+  PAYMENTS_DOCTO_REPEATED:
+    'One payment lists the same invoice (idDocumento) on two rows: a REP has one DoctoRelacionado per paid invoice.',
   PAYMENTS_PARCIALIDAD_ORDER: 'A later parcialidad of an invoice is paid before an earlier one.',
   PAYMENTS_SALDO_CHAIN:
     "A parcialidad's impSaldoAnt is not the previous parcialidad's impSaldoAnt − impPagado.",

@@ -490,6 +490,7 @@ export const FACET_TABLE: readonly NodeFacets[] = [
 
 // ---- engine ----
 
+const SURROGATE = /[\uD800-\uDFFF]/;
 const XSD_DECIMAL = /^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)$/;
 const SHORT = /^[+-]?[0-9]+$/;
 const regexCache = new Map<string, RegExp>();
@@ -506,8 +507,11 @@ function anchored(source: string): RegExp {
 
 /** xs:whiteSpace collapse, which every cfdv40 attribute type but NumeroPedimento applies before its facets. */
 function collapse(value: string): string {
-  return value.replace(/[\t\n\r ]+/g, ' ').trim();
+  return NEEDS_COLLAPSE.test(value) ? value.replace(/[\t\n\r ]+/g, ' ').trim() : value;
 }
+
+/** A tab, CR or LF, two spaces, or a space at either end: what collapse changes. */
+const NEEDS_COLLAPSE = /[\t\n\r]| {2}|^ | $/;
 
 /** A value quoted for a message, shortened when long. */
 function show(value: string): string {
@@ -535,20 +539,22 @@ interface Failure {
 /** Why `value` breaks `facet`, or `undefined` when it satisfies it. */
 function violation(
   facet: Facet,
-  label: string,
+  label: () => string,
   value: string,
   ctx: RuleContext,
   judgeVigencia: boolean,
 ): Failure | undefined {
-  const shown = `${label} ${show(value)}`;
+  // Only a failure writes its message (show() quotes the value): a valid value costs no string.
+  const shown = (): string => `${label()} ${show(value)}`;
   switch (facet.kind) {
     case 'length': {
-      const n = [...value].length;
+      // Characters, not UTF-16 units: a value without surrogates has as many of both.
+      const n = SURROGATE.test(value) ? [...value].length : value.length;
       if (n >= facet.min && n <= facet.max) return undefined;
       const expected = facet.min === facet.max ? `exactly ${facet.min}` : `${facet.min} to ${facet.max}`;
       return {
         code: facet.code ?? 'XSD_LENGTH',
-        message: `${shown} has ${n} characters; ${expected} allowed`,
+        message: `${shown()} has ${n} characters; ${expected} allowed`,
       };
     }
     case 'pattern':
@@ -556,7 +562,7 @@ function violation(
         ? undefined
         : {
             code: facet.code ?? 'XSD_PATTERN',
-            message: `${shown} does not match the pattern ${facet.pattern}`,
+            message: `${shown()} does not match the pattern ${facet.pattern}`,
           };
     case 'decimal': {
       if (facet.pattern !== undefined) {
@@ -564,41 +570,41 @@ function violation(
           ? undefined
           : {
               code: facet.code ?? 'XSD_PATTERN',
-              message: `${shown} does not match ${facet.pattern.replace('\\.', '.')}: a plain decimal with at most ${facet.fractionDigits} decimals`,
+              message: `${shown()} does not match ${facet.pattern.replace('\\.', '.')}: a plain decimal with at most ${facet.fractionDigits} decimals`,
             };
       }
       if (!XSD_DECIMAL.test(value)) {
-        return { code: facet.code ?? 'XSD_PATTERN', message: `${shown} is not a decimal number` };
+        return { code: facet.code ?? 'XSD_PATTERN', message: `${shown()} is not a decimal number` };
       }
       const digits = fractionDigits(value);
       return digits <= facet.fractionDigits
         ? undefined
         : {
             code: facet.code ?? 'XSD_PATTERN',
-            message: `${shown} has ${digits} decimals; at most ${facet.fractionDigits} allowed`,
+            message: `${shown()} has ${digits} decimals; at most ${facet.fractionDigits} allowed`,
           };
     }
     case 'min':
       // Only reached once the lexical facet before it passed, so the value parses.
       return toMoney(value).gte(facet.value)
         ? undefined
-        : { code: facet.code ?? 'XSD_MIN', message: `${shown} is below the minimum ${facet.value}` };
+        : { code: facet.code ?? 'XSD_MIN', message: `${shown()} is below the minimum ${facet.value}` };
     case 'short': {
       if (!SHORT.test(value))
-        return { code: facet.code ?? 'XSD_PATTERN', message: `${shown} is not an integer` };
+        return { code: facet.code ?? 'XSD_PATTERN', message: `${shown()} is not an integer` };
       const n = Number(value);
       return n >= -32768 && n <= 32767
         ? undefined
-        : { code: facet.code ?? 'XSD_PATTERN', message: `${shown} is outside xs:short` };
+        : { code: facet.code ?? 'XSD_PATTERN', message: `${shown()} is outside xs:short` };
     }
     case 'fixed':
       return value === facet.value
         ? undefined
-        : { code: facet.code ?? 'XSD_ENUMERATION', message: `${shown} must be ${show(facet.value)}` };
+        : { code: facet.code ?? 'XSD_ENUMERATION', message: `${shown()} must be ${show(facet.value)}` };
     case 'enumeration': {
       const code = facet.code ?? 'XSD_ENUMERATION';
       if (!isInCatalog(facet.table, value)) {
-        return { code, message: `${shown} is not a key of ${facet.catalog}` };
+        return { code, message: `${shown()} is not a key of ${facet.catalog}` };
       }
       if (facet.table instanceof Set || !judgeVigencia) return undefined;
       // Entries without vigencia columns (c_Moneda, c_Pais) read as open-ended.
@@ -606,67 +612,72 @@ function violation(
       // A key outside its vigencia on Fecha is as absent from the catalog as an unknown one.
       return entry === undefined || isVigente(entry, ctx.fecha)
         ? undefined
-        : { code, message: `${shown} of ${facet.catalog} is not vigente on Fecha ${ctx.fecha.slice(0, 10)}` };
+        : {
+            code,
+            message: `${shown()} of ${facet.catalog} is not vigente on Fecha ${ctx.fecha.slice(0, 10)}`,
+          };
     }
     case 'fechaH':
       if (!FECHA_H.test(value)) {
         return {
           code: facet.code ?? 'XSD_PATTERN',
-          message: `${shown} does not match t_FechaH (yyyy-mm-ddThh:mm:ss, local time, no zone, year 2010 or later)`,
+          message: `${shown()} does not match t_FechaH (yyyy-mm-ddThh:mm:ss, local time, no zone, year 2010 or later)`,
         };
       }
       return parseFechaH(value) === undefined
-        ? { code: facet.code ?? 'XSD_PATTERN', message: `${shown} is not a real calendar date` }
+        ? { code: facet.code ?? 'XSD_PATTERN', message: `${shown()} is not a real calendar date` }
         : undefined;
     case 'rfc':
       return undefined;
   }
 }
 
-/** Every node instance the selector reaches, with its path. */
-function* select(
+/** Every node instance the selector reaches from `at[from]` on, with its path, appended to `out`. */
+function select(
   root: unknown,
   at: readonly SelectorSegment[],
-  path: IssuePath = [],
-): Generator<{ path: IssuePath; node: Readonly<Record<string, unknown>> }> {
+  from: number,
+  path: IssuePath,
+  out: { path: IssuePath; node: Readonly<Record<string, unknown>> }[],
+): void {
   if (root === undefined || root === null || typeof root !== 'object') return;
-  if (at.length === 0) {
-    if (!Array.isArray(root)) yield { path, node: root as Readonly<Record<string, unknown>> };
+  if (from === at.length) {
+    if (!Array.isArray(root)) out.push({ path, node: root as Readonly<Record<string, unknown>> });
     return;
   }
-  const [head, ...rest] = at as [SelectorSegment, ...SelectorSegment[]];
+  const head = at[from] as SelectorSegment;
   if (head === '*') {
     if (!Array.isArray(root)) return;
-    for (const [index, item] of root.entries()) yield* select(item, rest, [...path, index]);
+    for (let index = 0; index < root.length; index++)
+      select(root[index], at, from + 1, [...path, index], out);
     return;
   }
   if (Array.isArray(root)) return;
-  yield* select((root as Record<string, unknown>)[head], rest, [...path, head]);
+  select((root as Record<string, unknown>)[head], at, from + 1, [...path, head], out);
 }
 
 /** Which facets a pass applies: the XSD shape (everything but catalogs) or the catalog enumerations. */
 type Layer = 'shape' | 'catalogs';
 
+/** The issues of one attribute of the node at `nodePath` in one layer, or undefined when it has none. */
 function checkAttribute(
   spec: AttributeFacets,
-  node: string,
-  raw: unknown,
-  path: IssuePath,
+  label: () => string,
+  value: string | undefined,
+  nodePath: IssuePath,
   ctx: RuleContext,
   layer: Layer,
   judgeVigencia: boolean,
-): Issue[] {
-  const label = node === 'Comprobante' ? spec.name : `${node} ${spec.name}`;
-  const text = raw === undefined ? undefined : typeof raw === 'string' ? raw : String(raw);
-  const value = text === undefined || !spec.collapse ? text : collapse(text);
+): Issue[] | undefined {
+  const path = (): IssuePath => [...nodePath, spec.field];
   if (value === undefined || (spec.required && value === '')) {
     // A missing required attribute is a shape finding; no catalog can then be consulted.
-    if (layer === 'catalogs' || !spec.required) return [];
+    if (layer === 'catalogs' || !spec.required) return undefined;
     return [
       error(
         'XSD_REQUIRED',
-        path,
-        value === undefined ? `${label} is required` : `${label} is required and is empty`,
+        path(),
+        value === undefined ? `${label()} is required` : `${label()} is required and is empty`,
       ),
     ];
   }
@@ -674,33 +685,51 @@ function checkAttribute(
     if (facet.coveredBy !== undefined || (facet.kind === 'enumeration') !== (layer === 'catalogs')) continue;
     if (facet.kind === 'rfc') {
       // The RFC module owns t_RFC's pattern, the real date in it and the check digit.
-      return checkRfc(value, path).issues.map((issue) => ({
+      const found = checkRfc(value, path()).issues;
+      if (found.length === 0) return undefined;
+      return found.map((issue) => ({
         ...issue,
-        message: `${label} ${show(value)}: ${issue.message}`,
+        message: `${label()} ${show(value)}: ${issue.message}`,
       }));
     }
     const failure = violation(facet, label, value, ctx, judgeVigencia);
     // One issue per attribute: the facets run from the coarsest to the finest, and a value that
     // breaks one (a length) usually breaks the next (the pattern that repeats it).
-    if (failure !== undefined) return [error(failure.code, path, failure.message)];
+    if (failure !== undefined) return [error(failure.code, path(), failure.message)];
   }
-  return [];
+  return undefined;
 }
 
-function checkLayer(c: Comprobante, ctx: RuleContext, layer: Layer): Issue[] {
+/** Where each layer's issues go; a layer without an array is not checked. */
+interface LayerIssues {
+  readonly shape?: Issue[];
+  readonly catalogs?: Issue[];
+}
+
+/** One walk over the table's nodes, checking every attribute in the layers asked for. */
+function checkLayers(c: Comprobante, ctx: RuleContext, into: LayerIssues): void {
   const judgeVigencia = ctx.vigenciaFecha !== undefined;
-  const issues: Issue[] = [];
+  const nodes: { path: IssuePath; node: Readonly<Record<string, unknown>> }[] = [];
   for (const spec of FACET_TABLE) {
-    for (const { path, node } of select(c, spec.at)) {
+    nodes.length = 0;
+    select(c, spec.at, 0, [], nodes);
+    for (const { path, node } of nodes) {
       for (const attribute of spec.attributes) {
-        const at = [...path, attribute.field];
-        issues.push(
-          ...checkAttribute(attribute, spec.node, node[attribute.field], at, ctx, layer, judgeVigencia),
-        );
+        const raw = node[attribute.field];
+        const text = raw === undefined ? undefined : typeof raw === 'string' ? raw : String(raw);
+        const value = text === undefined || !attribute.collapse ? text : collapse(text);
+        const label = () => (spec.node === 'Comprobante' ? attribute.name : `${spec.node} ${attribute.name}`);
+        if (into.shape !== undefined) {
+          const found = checkAttribute(attribute, label, value, path, ctx, 'shape', judgeVigencia);
+          if (found !== undefined) into.shape.push(...found);
+        }
+        if (into.catalogs !== undefined) {
+          const found = checkAttribute(attribute, label, value, path, ctx, 'catalogs', judgeVigencia);
+          if (found !== undefined) into.catalogs.push(...found);
+        }
       }
     }
   }
-  return issues;
 }
 
 /**
@@ -708,7 +737,9 @@ function checkLayer(c: Comprobante, ctx: RuleContext, layer: Layer): Issue[] {
  * lengths, decimals, minimums and the RFC type.
  */
 export function checkShape(c: Comprobante, ctx: RuleContext): Issue[] {
-  return checkLayer(c, ctx, 'shape');
+  const shape: Issue[] = [];
+  checkLayers(c, ctx, { shape });
+  return shape;
 }
 
 /**
@@ -716,10 +747,15 @@ export function checkShape(c: Comprobante, ctx: RuleContext): Issue[] {
  * reporting the SAT code where the matriz has one (FormaPago → CFDI40104).
  */
 export function checkCatalogs(c: Comprobante, ctx: RuleContext): Issue[] {
-  return checkLayer(c, ctx, 'catalogs');
+  const catalogs: Issue[] = [];
+  checkLayers(c, ctx, { catalogs });
+  return catalogs;
 }
 
-/** Checks both facet layers, shape first, then catalogs. */
+/** Checks both facet layers in one walk: the shape issues first, then the catalog ones. */
 export function checkFacets(c: Comprobante, ctx: RuleContext): Issue[] {
-  return [...checkShape(c, ctx), ...checkCatalogs(c, ctx)];
+  const shape: Issue[] = [];
+  const catalogs: Issue[] = [];
+  checkLayers(c, ctx, { shape, catalogs });
+  return [...shape, ...catalogs];
 }

@@ -5,11 +5,12 @@ import { COMPROBANTE_RULE_CODES, checkComprobante } from './comprobante.js';
 import { CONCEPT_RULE_CODES, checkConceptos } from './conceptos.js';
 import { makeContext, type RuleContext, type RuleDescription } from './context.js';
 import { checkEmisorReceptor, EMISOR_RECEPTOR_RULE_CODES } from './emisor-receptor.js';
-import { checkCatalogs, checkShape, FACET_RULE_CODES } from './facets.js';
+import { checkFacets, FACET_RULE_CODES } from './facets.js';
 import { checkImpuestosLocales } from './implocal.js';
 import { checkImpuestos } from './impuestos.js';
 import { checkInformacionGlobal, INFORMACION_GLOBAL_RULE_CODES } from './informacion-global.js';
 import { checkComplementoPagos, PAGOS_RULE_CODES } from './pagos.js';
+import { checkRepComprobante, REP_RULE_CODES } from './rep.js';
 
 /*
  * Rules out of scope: they need data only SAT or a PAC holds, so no offline validator can decide them.
@@ -55,6 +56,7 @@ export const RULE_CODES: readonly RuleDescription[] = Object.freeze(
     ...EMISOR_RECEPTOR_RULE_CODES,
     ...CONCEPT_RULE_CODES,
     ...PAGOS_RULE_CODES,
+    ...REP_RULE_CODES,
   ].sort(byCode),
 );
 
@@ -66,8 +68,8 @@ type Check = (c: Comprobante, ctx: RuleContext) => Issue[];
  * rules and arithmetic (rules doc A.10).
  */
 const LAYERS: readonly (readonly Check[])[] = [
-  [checkShape],
-  [checkCatalogs],
+  // Shape then catalogs, in one walk over the attributes.
+  [checkFacets],
   [
     checkComprobante,
     checkInformacionGlobal,
@@ -76,6 +78,7 @@ const LAYERS: readonly (readonly Check[])[] = [
     checkImpuestos,
     checkImpuestosLocales,
     checkComplementoPagos,
+    checkRepComprobante,
   ],
 ];
 
@@ -158,3 +161,4 @@ export { checkImpuestosLocales } from './implocal.js';
 export { checkImpuestos } from './impuestos.js';
 export { checkInformacionGlobal } from './informacion-global.js';
 export { checkComplementoPagos, checkPagos, PAGOS_RULE_CODES } from './pagos.js';
+export { checkRepComprobante, REP_RULE_CODES } from './rep.js';

@@ -41,7 +41,7 @@ import type { RuleContext, RuleDescription } from './context.js';
  * Not checked, code unconfirmed: CRP20259 (the PAC text found for it repeats CRP20260's; a Tasa or
  * Cuota TrasladoDR without TasaOCuotaDR or ImporteDR is reported as XSD_REQUIRED instead) and CRP20275
  * (its Matriz text was not found; the per-DR limits it refers to feed CRP20276, which is checked).
- * Comprobante-level CRP201xx rules (the tipo P wrapper) belong to the comprobante rules, not here.
+ * The tipo P wrapper (Moneda XXX, Total 0, UsoCFDI CP01, the one Concepto) is ./rep.ts's.
  *
  * Tolerances. Totales (CRP20201–CRP20211) must equal the half-up rounding to 2 decimals of the exact
  * sum, as the Matriz words it; there is no other margin. ImpuestosP (CRP20265, 20268, 20269, 20274):
@@ -137,12 +137,28 @@ export const PAGOS_RULE_CODES: readonly RuleDescription[] = [
 
 const ONE = new Money(1);
 
+/** Options of {@link checkPagos}. */
+export interface CheckPagosOptions {
+  /**
+   * `true` (default): every offline CRP rule. `false`: leave out the rules that recompute amounts
+   * (Totales and MontoTotalPagos, CRP20201–CRP20211 and the Totales presence rules CRP20264, 20267,
+   * 20273; ImpSaldoInsoluto = ImpSaldoAnt − ImpPagado, CRP20244; the amounts' sign and decimals,
+   * CRP20239–CRP20243; the ImporteDR windows, CRP20254 and CRP20261; Monto against the DRs, CRP20217
+   * and CRP20276; the ImpuestosP sums, CRP20265, 20268, 20269, 20274). That is for a complement
+   * computePagos wrote, which decided each of those from the facts (or refused them with the same
+   * codes) and whose output passes them all (the property tests of test/pagos pin both); the
+   * catalog, presence and relation rules still run.
+   */
+  readonly sums?: boolean;
+}
+
 /** Checks a Pagos 2.0 complement against every offline CRP rule; one issue per finding, collected. */
-export function checkPagos(pagos: Pagos): Issue[] {
+export function checkPagos(pagos: Pagos, options: CheckPagosOptions = {}): Issue[] {
   const issues: Issue[] = [];
-  checkTotales(pagos, issues);
+  const sums = options.sums ?? true;
+  if (sums) checkTotales(pagos, issues);
   pagos.pago.forEach((pago, i) => {
-    checkPago(pago, ['pago', i], issues);
+    checkPago(pago, ['pago', i], issues, sums);
   });
   return issues;
 }
@@ -211,7 +227,7 @@ function checkTotales(pagos: Pagos, issues: Issue[]): void {
   }
 }
 
-function checkPago(pago: Pago, path: IssuePath, issues: Issue[]): void {
+function checkPago(pago: Pago, path: IssuePath, issues: Issue[], sums: boolean): void {
   if (pago.formaDePagoP === '99')
     issues.push(error('CRP20212', [...path, 'formaDePagoP'], 'FormaDePagoP must not be 99'));
   if (pago.monedaP === 'XXX') issues.push(error('CRP20213', [...path, 'monedaP'], 'MonedaP must not be XXX'));
@@ -223,28 +239,32 @@ function checkPago(pago: Pago, path: IssuePath, issues: Issue[]): void {
   if (pago.monedaP === 'MXN' && pago.tipoCambioP !== undefined && pago.tipoCambioP !== '1') {
     issues.push(error('CRP20215', [...path, 'tipoCambioP'], 'TipoCambioP must be "1" when MonedaP is MXN'));
   }
-  const decimalsP = monedaDecimals(pago.monedaP);
-  const monto = amountOrUndefined(pago.monto);
-  if (monto === undefined)
-    issues.push(
-      error('AMOUNT_INVALID', [...path, 'monto'], `${JSON.stringify(pago.monto)} is not a decimal amount`),
-    );
-  else if (monto.isZero()) issues.push(error('CRP20218', [...path, 'monto'], 'Monto must be greater than 0'));
-  if (monto !== undefined && decimalsP !== undefined && decimalsOf(pago.monto) > decimalsP) {
-    issues.push(
-      error(
-        'CRP20219',
-        [...path, 'monto'],
-        `Monto has more decimals than ${pago.monedaP} allows (${decimalsP})`,
-      ),
-    );
+  // The sign and decimals of Monto (CRP20218, 20219) and its cover of the DRs (CRP20217, 20276).
+  const decimalsP = sums ? monedaDecimals(pago.monedaP) : undefined;
+  const monto = sums ? amountOrUndefined(pago.monto) : undefined;
+  if (sums) {
+    if (monto === undefined)
+      issues.push(
+        error('AMOUNT_INVALID', [...path, 'monto'], `${JSON.stringify(pago.monto)} is not a decimal amount`),
+      );
+    else if (monto.isZero())
+      issues.push(error('CRP20218', [...path, 'monto'], 'Monto must be greater than 0'));
+    if (monto !== undefined && decimalsP !== undefined && decimalsOf(pago.monto) > decimalsP) {
+      issues.push(
+        error(
+          'CRP20219',
+          [...path, 'monto'],
+          `Monto has more decimals than ${pago.monedaP} allows (${decimalsP})`,
+        ),
+      );
+    }
   }
   checkBankFields(pago, path, issues);
   pago.doctoRelacionado.forEach((d, j) => {
-    checkDocto(d, pago.monedaP, [...path, 'doctoRelacionado', j], issues);
+    checkDocto(d, pago.monedaP, [...path, 'doctoRelacionado', j], issues, sums);
   });
   if (monto !== undefined && decimalsP !== undefined) checkMonto(pago, monto, decimalsP, path, issues);
-  checkImpuestosP(pago, path, issues);
+  checkImpuestosP(pago, path, issues, sums);
 }
 
 function checkBankFields(pago: Pago, path: IssuePath, issues: Issue[]): void {
@@ -302,7 +322,13 @@ function checkBankFields(pago: Pago, path: IssuePath, issues: Issue[]): void {
   }
 }
 
-function checkDocto(d: DoctoRelacionado, monedaP: string, path: IssuePath, issues: Issue[]): void {
+function checkDocto(
+  d: DoctoRelacionado,
+  monedaP: string,
+  path: IssuePath,
+  issues: Issue[],
+  sums: boolean,
+): void {
   if (d.monedaDR === 'XXX') issues.push(error('CRP20236', [...path, 'monedaDR'], 'MonedaDR must not be XXX'));
   if (d.monedaDR !== monedaP && d.equivalenciaDR === undefined) {
     issues.push(
@@ -328,6 +354,13 @@ function checkDocto(d: DoctoRelacionado, monedaP: string, path: IssuePath, issue
       ),
     );
   }
+  if (sums) checkDoctoAmounts(d, path, issues);
+  checkObjetoImp(d, path, issues);
+  checkImpuestosDR(d, path, issues, sums);
+}
+
+/** The DR's amounts: sign and decimals (CRP20239–CRP20243) and the saldo insoluto (CRP20244). */
+function checkDoctoAmounts(d: DoctoRelacionado, path: IssuePath, issues: Issue[]): void {
   const decimalsDR = monedaDecimals(d.monedaDR);
   const saldoAnt = amountOrUndefined(d.impSaldoAnt);
   const pagado = amountOrUndefined(d.impPagado);
@@ -373,8 +406,6 @@ function checkDocto(d: DoctoRelacionado, monedaP: string, path: IssuePath, issue
       ),
     );
   }
-  checkObjetoImp(d, path, issues);
-  checkImpuestosDR(d, path, issues);
 }
 
 function checkObjetoImp(d: DoctoRelacionado, path: IssuePath, issues: Issue[]): void {
@@ -417,7 +448,7 @@ function checkObjetoImp(d: DoctoRelacionado, path: IssuePath, issues: Issue[]): 
   }
 }
 
-function checkImpuestosDR(d: DoctoRelacionado, path: IssuePath, issues: Issue[]): void {
+function checkImpuestosDR(d: DoctoRelacionado, path: IssuePath, issues: Issue[], sums: boolean): void {
   const imp = d.impuestosDR;
   if (imp === undefined) return;
   const base = [...path, 'impuestosDR'];
@@ -426,8 +457,8 @@ function checkImpuestosDR(d: DoctoRelacionado, path: IssuePath, issues: Issue[])
   }
   (imp.retencionesDR ?? []).forEach((r, k) => {
     const p = [...base, 'retencionesDR', k];
-    const b = amountOrUndefined(r.baseDR);
-    if (b === undefined || b.isZero())
+    const b = sums ? amountOrUndefined(r.baseDR) : undefined;
+    if (sums && (b === undefined || b.isZero()))
       issues.push(
         error('CRP20249', [...p, 'baseDR'], 'BaseDR of a retención must be a decimal greater than 0'),
       );
@@ -463,8 +494,8 @@ function checkImpuestosDR(d: DoctoRelacionado, path: IssuePath, issues: Issue[])
   });
   (imp.trasladosDR ?? []).forEach((t, k) => {
     const p = [...base, 'trasladosDR', k];
-    const b = amountOrUndefined(t.baseDR);
-    if (b === undefined || b.isZero())
+    const b = sums ? amountOrUndefined(t.baseDR) : undefined;
+    if (sums && (b === undefined || b.isZero()))
       issues.push(
         error('CRP20255', [...p, 'baseDR'], 'BaseDR of a traslado must be a decimal greater than 0'),
       );
@@ -571,11 +602,12 @@ function within(written: string, exact: Money): boolean {
     .lessThan(ONE.dividedBy(new Money(10).pow(d)));
 }
 
-function checkImpuestosP(pago: Pago, path: IssuePath, issues: Issue[]): void {
+function checkImpuestosP(pago: Pago, path: IssuePath, issues: Issue[], sums: boolean): void {
   const retDR = new Map<string, Money>();
   const trasDR = new Map<string, Expected>();
-  let usable = true;
-  for (const d of pago.doctoRelacionado) {
+  // Without the sums, only the catalog, uniqueness and Exento rules of the P lines run.
+  let usable = sums;
+  for (const d of sums ? pago.doctoRelacionado : []) {
     const eq = d.equivalenciaDR === undefined ? ONE : amountOrUndefined(d.equivalenciaDR);
     if (eq === undefined || eq.isZero()) {
       usable = false;
@@ -695,11 +727,15 @@ function checkImpuestosP(pago: Pago, path: IssuePath, issues: Issue[]): void {
  * The rules layer's check: every Pagos 2.0 complement of the comprobante, its issues at their path
  * in the comprobante (`complemento.0.pagos.pago.1.doctoRelacionado.0.impSaldoInsoluto`).
  */
-export function checkComplementoPagos(c: Comprobante, _ctx: RuleContext): Issue[] {
+export function checkComplementoPagos(
+  c: Comprobante,
+  _ctx: RuleContext,
+  options: CheckPagosOptions = {},
+): Issue[] {
   const issues: Issue[] = [];
   c.complemento?.forEach((item, idx) => {
     if (!('pagos' in item)) return;
-    for (const issue of checkPagos(item.pagos))
+    for (const issue of checkPagos(item.pagos, options))
       issues.push({ ...issue, path: ['complemento', idx, 'pagos', ...issue.path] });
   });
   return issues;

@@ -39,7 +39,7 @@ export interface ReadSalesOptions {
   /** Canonical column → the ERP's header (the config's `columns`). Defaults to none. */
   readonly columns?: Readonly<Partial<Record<CanonicalColumn, string | undefined>>> | undefined;
   /**
-   * Added to every row number, for a stream that is a slice of a larger export (the CLI's parallel
+   * Added to every row number, for a stream that is a slice of a larger export (a parallel build's
    * ranges: the header, then rows from the middle of the file). Defaults to 0.
    */
   readonly rowOffset?: number | undefined;

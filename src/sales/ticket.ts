@@ -227,7 +227,7 @@ export async function* readTickets(
 
 /**
  * The grouping half of {@link readTickets}: records by ticket, not yet checked, so the checking and
- * building can run elsewhere (the CLI's worker threads). Updates `options.stats`.
+ * building can run elsewhere (the worker threads of a parallel build). Updates `options.stats`.
  */
 export async function* groupRecords(
   records: AsyncIterable<SalesRecord>,

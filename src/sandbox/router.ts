@@ -60,14 +60,56 @@ export interface SandboxEnv {
   readonly validate: (c: Comprobante) => Issue[];
 }
 
-/** One route: method(s), a path pattern with named groups, and whether it changes the state. */
+/**
+ * One route: method(s), a path pattern with named groups, and whether it changes the state. A
+ * known path asked with a method none of its routes serves is answered 405 with `Allow`.
+ */
 export interface Route {
-  readonly methods: readonly string[];
+  /** The methods served; a function when the sandbox's options decide (`tralixExpireMethods`). */
+  readonly methods: readonly string[] | ((env: SandboxEnv) => readonly string[]);
   readonly pattern: RegExp;
   /** Routes under `/__sandbox/` are exempt from fault injection. */
   readonly admin?: boolean;
   readonly mutates?: boolean;
   handle(request: SandboxRequest, env: SandboxEnv): SandboxReply | Promise<SandboxReply>;
+}
+
+/** The methods a route serves under these options. */
+export function methodsOf(route: Route, env: SandboxEnv): readonly string[] {
+  return typeof route.methods === 'function' ? route.methods(env) : route.methods;
+}
+
+/** What a request finds: the route that serves it, the methods its path allows, or nothing. */
+export type RouteMatch =
+  | { readonly route: Route; readonly params: Record<string, string> }
+  | { readonly allow: readonly string[] }
+  | undefined;
+
+/**
+ * Finds the route for a method and path. A path some route matches, asked with a method none of
+ * them serves, gives the methods they serve together (RFC 9110 §15.5.6: 405 with `Allow`); a
+ * path no route matches gives `undefined` (404).
+ */
+export function matchRoute(
+  routes: readonly Route[],
+  method: string,
+  path: string,
+  env: SandboxEnv,
+): RouteMatch {
+  const allow: string[] = [];
+  for (const route of routes) {
+    const match = route.pattern.exec(path);
+    if (match === null) continue;
+    const methods = methodsOf(route, env);
+    if (methods.includes(method)) {
+      const params = Object.fromEntries(
+        Object.entries(match.groups ?? {}).map(([k, v]) => [k, decodeURIComponent(v)]),
+      );
+      return { route, params };
+    }
+    for (const m of methods) if (!allow.includes(m)) allow.push(m);
+  }
+  return allow.length === 0 ? undefined : { allow };
 }
 
 /** A plain-text answer (Tralix answers `text/plain; charset=UTF-8`, seed 000). */

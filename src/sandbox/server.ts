@@ -15,6 +15,7 @@ import { seededRandom } from './prng.js';
 import {
   type ArchivoFuenteReader,
   json,
+  matchRoute,
   type Route,
   type SandboxCredentials,
   type SandboxEnv,
@@ -123,6 +124,11 @@ function adminRoutes(reset: () => void): Route[] {
   ];
 }
 
+/** Every route of the sandbox, in the order a request is matched: the providers', then the admin ones. */
+export function sandboxRoutes(reset: () => void): Route[] {
+  return [...TRALIX_ROUTES, ...FACTURAV4_ROUTES, ...FACTURE_ROUTES, ...adminRoutes(reset)];
+}
+
 /** Hides Tralix's keyEmpresa, the first path segment after /tralix, in logs. */
 function maskPath(path: string): string {
   return path.replace(/^\/tralix\/[^/]+/, '/tralix/***');
@@ -214,7 +220,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     state.facture = fresh.facture;
     state.stats = fresh.stats;
   };
-  const routes: Route[] = [...TRALIX_ROUTES, ...FACTURAV4_ROUTES, ...FACTURE_ROUTES, ...adminRoutes(reset)];
+  const routes = sandboxRoutes(reset);
 
   let saving: Promise<void> = Promise.resolve();
   let dirty = false;
@@ -243,16 +249,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', origin);
     const method = req.method ?? 'GET';
-    let params: Record<string, string> = {};
-    const route = routes.find((r) => {
-      if (!r.methods.includes(method)) return false;
-      const match = r.pattern.exec(url.pathname);
-      if (match === null) return false;
-      params = Object.fromEntries(
-        Object.entries(match.groups ?? {}).map(([k, v]) => [k, decodeURIComponent(v)]),
-      );
-      return true;
-    });
+    const found = matchRoute(routes, method, url.pathname, env);
+    const route = found !== undefined && 'route' in found ? found.route : undefined;
+    const params = found !== undefined && 'route' in found ? found.params : {};
     state.stats.requests++;
     const log = (status: string): void =>
       options.logger?.info(`${method} ${maskPath(url.pathname)} ${status}`);
@@ -269,6 +268,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const body = await readBody(req, maxBody);
     if (latency > 0) await new Promise((resolve) => setTimeout(resolve, latency));
     if (body === undefined) return send(res, text(413, 'Payload Too Large'));
+    if (found !== undefined && 'allow' in found) {
+      log('405');
+      return send(res, text(405, 'Method Not Allowed', { allow: found.allow.join(', ') }));
+    }
     if (route === undefined) {
       log('404');
       return send(res, text(404, 'Not Found'));

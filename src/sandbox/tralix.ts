@@ -207,9 +207,6 @@ function getCfdis(request: SandboxRequest, env: SandboxEnv): SandboxReply {
 }
 
 function expire(request: SandboxRequest, env: SandboxEnv): SandboxReply {
-  const allowed: readonly string[] = env.tralixExpireMethods;
-  if (!allowed.includes(request.method))
-    return text(405, 'Method Not Allowed', { allow: env.tralixExpireMethods.join(', ') });
   const denied = checkAuth(request, env);
   if (denied !== undefined) return denied;
   const body = jsonBody(request) as Record<string, unknown> | undefined;
@@ -409,10 +406,10 @@ function selfInvoice(request: SandboxRequest, env: SandboxEnv): SandboxReply {
 export const TRALIX_ROUTES: readonly Route[] = [
   { methods: ['PUT'], pattern: new RegExp(`^/tralix/${KEY}/tickets$`), mutates: true, handle: putTicket },
   { methods: ['GET'], pattern: new RegExp(`^/tralix/${KEY}/cfdis$`), handle: getCfdis },
-  // Seed 000's table says PUT, its curl example POST: both reach the handler, which answers 405 to
-  // the one the sandbox is not configured for (`tralixExpireMethods`).
+  // Seed 000's table says PUT, its curl example POST: the sandbox serves the ones it is configured
+  // for (`tralixExpireMethods`) and answers 405 to the other, as any route does to a wrong method.
   {
-    methods: ['PUT', 'POST'],
+    methods: (env) => env.tralixExpireMethods,
     pattern: new RegExp(`^/tralix/${KEY}/expired$`),
     mutates: true,
     handle: expire,

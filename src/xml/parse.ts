@@ -84,29 +84,96 @@ function lineColumn(text: string, offset: number): { line: number; column: numbe
   return { line, column: offset - start + 1 };
 }
 
-/** Decodes bytes as the document says: a byte-order mark, else the XML declaration, else UTF-8. */
+/** A CFDI's encoding refused, with where the reader found out. */
+function notUtf8(message: string, line: number): CfdiLayoutError {
+  return new CfdiLayoutError('XML_ENCODING_NOT_UTF8', `a CFDI must be UTF-8: ${message}`, {
+    location: { line },
+  });
+}
+
+/** The encoding an XML declaration names (`<?xml version="1.0" encoding="ISO-8859-1"?>`). */
+const DECLARED_ENCODING = /^<\?xml[^>]*?\sencoding\s*=\s*["']([^"']*)["']/;
+
+/** Refuses a declaration that names any encoding but UTF-8 (the name is case-insensitive). */
+function refuseDeclaredEncoding(head: string): void {
+  const declared = DECLARED_ENCODING.exec(head)?.[1];
+  if (declared !== undefined && declared.toLowerCase() !== 'utf-8')
+    throw notUtf8(`the XML declaration says encoding="${declared}"`, 1);
+}
+
+/** The UTF-16 or UTF-32 form bytes are in, told by a byte-order mark or by the `<` that must come first. */
+function wideForm(bytes: Uint8Array): string | undefined {
+  const [b0, b1, b2, b3] = bytes;
+  if (b0 === 0x00 && b1 === 0x00 && b2 === 0xfe && b3 === 0xff)
+    return 'UTF-32BE (byte-order mark 00 00 FE FF)';
+  if (b0 === 0xff && b1 === 0xfe && b2 === 0x00 && b3 === 0x00)
+    return 'UTF-32LE (byte-order mark FF FE 00 00)';
+  if (b0 === 0xfe && b1 === 0xff) return 'UTF-16BE (byte-order mark FE FF)';
+  if (b0 === 0xff && b1 === 0xfe) return 'UTF-16LE (byte-order mark FF FE)';
+  if (b0 === 0x3c && b1 === 0x00) return 'UTF-16LE (it starts with 3C 00)';
+  if (b0 === 0x00 && b1 === 0x3c) return 'UTF-16BE (it starts with 00 3C)';
+  return undefined;
+}
+
+/** Offset of the first byte that does not start a well-formed UTF-8 sequence (RFC 3629), or -1. */
+function invalidUtf8Offset(bytes: Uint8Array): number {
+  let i = 0;
+  while (i < bytes.length) {
+    const lead = bytes[i] as number;
+    if (lead < 0x80) {
+      i++;
+      continue;
+    }
+    const more =
+      lead >= 0xc2 && lead <= 0xdf
+        ? 1
+        : lead >= 0xe0 && lead <= 0xef
+          ? 2
+          : lead >= 0xf0 && lead <= 0xf4
+            ? 3
+            : 0;
+    if (more === 0 || i + more >= bytes.length) return i;
+    // The second byte's range excludes overlong forms, surrogates and code points past U+10FFFF.
+    const low = lead === 0xe0 ? 0xa0 : lead === 0xf0 ? 0x90 : 0x80;
+    const high = lead === 0xed ? 0x9f : lead === 0xf4 ? 0x8f : 0xbf;
+    const second = bytes[i + 1] as number;
+    if (second < low || second > high) return i;
+    for (let k = 2; k <= more; k++) {
+      const next = bytes[i + k] as number;
+      if (next < 0x80 || next > 0xbf) return i;
+    }
+    i += more + 1;
+  }
+  return -1;
+}
+
+/** Line of a byte offset: one more than the line feeds before it. */
+function lineOfByte(bytes: Uint8Array, offset: number): number {
+  let line = 1;
+  for (let i = bytes.indexOf(0x0a); i >= 0 && i < offset; i = bytes.indexOf(0x0a, i + 1)) line++;
+  return line;
+}
+
+/** One fatal decoder, reused: decoding once both checks and converts, so valid input pays nothing more. */
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Decodes a CFDI's bytes, which must be UTF-8 (a UTF-8 byte-order mark is allowed and dropped).
+ * UTF-16/32, a declaration naming another encoding and bytes that are not UTF-8 are
+ * `XML_ENCODING_NOT_UTF8`; the scan that finds the bad byte runs only once decoding has failed.
+ */
 function decodeBytes(bytes: Uint8Array): string {
-  let label = 'utf-8';
-  if (bytes[0] === 0xfe && bytes[1] === 0xff) label = 'utf-16be';
-  else if (bytes[0] === 0xff && bytes[1] === 0xfe) label = 'utf-16le';
-  // Without a BOM, UTF-16 still shows in the first character, which must be `<`.
-  else if (bytes[0] === 0x3c && bytes[1] === 0x00) label = 'utf-16le';
-  else if (bytes[0] === 0x00 && bytes[1] === 0x3c) label = 'utf-16be';
-  else if (!(bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf)) {
-    const head = new TextDecoder('latin1').decode(bytes.subarray(0, 256));
-    const declared = /^<\?xml[^>]*?\sencoding\s*=\s*["']([A-Za-z0-9._-]+)["']/.exec(head);
-    if (declared?.[1] !== undefined) label = declared[1];
-  }
-  let decoder: InstanceType<typeof TextDecoder>;
+  const wide = wideForm(bytes);
+  if (wide !== undefined) throw notUtf8(`the bytes are ${wide}`, 1);
   try {
-    decoder = new TextDecoder(label, { fatal: true });
-  } catch (err) {
-    throw malformed(`encoding ${JSON.stringify(label)} is not supported`, undefined, err);
-  }
-  try {
-    return decoder.decode(bytes);
-  } catch (err) {
-    throw malformed(`the bytes are not valid ${label}`, undefined, err);
+    return UTF8.decode(bytes);
+  } catch {
+    const start = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+    // A declaration naming another encoding explains the bad bytes better than their offset.
+    refuseDeclaredEncoding(new TextDecoder('latin1').decode(bytes.subarray(start, start + 256)));
+    const at = invalidUtf8Offset(bytes);
+    const value = (bytes[at] ?? 0).toString(16).toUpperCase().padStart(2, '0');
+    throw notUtf8(`byte 0x${value} at offset ${at} is not valid UTF-8`, lineOfByte(bytes, at));
   }
 }
 
@@ -566,16 +633,21 @@ function checkRoot(root: Node): void {
 }
 
 /**
- * Reads any XML document (text, or bytes in the encoding its BOM or declaration names) into its
+ * Reads any XML document (text, or UTF-8 bytes, a byte-order mark allowed) into its
  * root element with every name resolved to its namespace URI, references decoded, attribute values
  * normalised and text nodes kept as written (whitespace included): the tree an XSLT processor sees,
  * minus comments and processing instructions, which no CFDI rule reads.
  *
- * @throws `XML_DOCTYPE_FORBIDDEN`; `XML_MALFORMED` with line and column when known.
+ * @throws `XML_ENCODING_NOT_UTF8` for bytes that are not UTF-8 or a declaration naming another
+ * encoding (with the line, and the byte offset in the message); `XML_DOCTYPE_FORBIDDEN`;
+ * `XML_MALFORMED` with line and column when known.
  */
 export function readXmlTree(xml: string | Uint8Array): XmlNode {
   let text = typeof xml === 'string' ? xml : decodeBytes(xml);
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  refuseDeclaredEncoding(text.slice(0, 256));
+  // XML 1.0 §2.1: a document has one root element; said plainly rather than as the parser's first complaint.
+  if (/^[ \t\r\n]*$/.test(text)) throw malformed('the document is empty', { line: 1 });
   refuseDoctype(text);
   const illegal = illegalCharOffset(text);
   if (illegal >= 0) {
@@ -586,20 +658,28 @@ export function readXmlTree(xml: string | Uint8Array): XmlNode {
 }
 
 /**
- * Reads a CFDI 4.0 XML document (text, or bytes in the encoding its BOM or declaration names) into
+ * Reads a CFDI 4.0 XML document (text, or UTF-8 bytes, a byte-order mark allowed) into
  * the complete model, resolving names by namespace URI and keeping every value as written.
  *
  * Unknown complements, ComplementoConcepto and Addenda content and the TimbreFiscalDigital are
  * carried verbatim as XmlElement; implocal:ImpuestosLocales is typed.
  *
- * @throws `XML_DOCTYPE_FORBIDDEN` for any DOCTYPE or ENTITY declaration; `XML_MALFORMED` for text
+ * @throws `XML_ENCODING_NOT_UTF8` for a document that is not UTF-8 (a CFDI must be);
+ * `XML_DOCTYPE_FORBIDDEN` for any DOCTYPE or ENTITY declaration; `XML_MALFORMED` for text
  * that is not namespace-well-formed XML (with line and column when known); `XML_NOT_CFDI`;
  * `XML_VERSION_UNSUPPORTED` for CFDI 3.3/3.2 and CFD 2.x; `XML_STRUCTURE_INVALID`, whose message
  * lists every problem by XML path (`/Comprobante/Conceptos/Concepto[3]/@Importe`) and whose
  * location holds the first one's XML path in `field` and its model path in `path` when it has one.
  */
 export function parseComprobante(xml: string | Uint8Array): Comprobante {
-  const root = readXmlTree(xml);
+  return comprobanteOfTree(readXmlTree(xml));
+}
+
+/**
+ * {@link parseComprobante} of a tree {@link readXmlTree} already read, for callers that need the
+ * tree too (the sello check reads the same tree instead of decoding the bytes again).
+ */
+export function comprobanteOfTree(root: XmlNode): Comprobante {
   checkRoot(root);
 
   const state: ReadState = { problems: [], schemaLocations: [] };

@@ -95,4 +95,14 @@ describe('data flows one way', () => {
     );
     expect(offenders).toEqual([]);
   });
+
+  it('src/ imports nothing from cli/: the CLI is an edge over the library, never the reverse', () => {
+    const offenders = tsFiles(join(ROOT, 'src')).flatMap((file) =>
+      [...readFileSync(file, 'utf8').matchAll(/\b(?:from|import)\s*\(?\s*'(\.\.?\/[^']+)'/g)]
+        .map((m) => resolve(join(file, '..'), m[1] as string))
+        .filter((target) => target.startsWith(join(ROOT, 'cli')))
+        .map((target) => `${relative(ROOT, file)} → ${relative(ROOT, target)}`),
+    );
+    expect(offenders).toEqual([]);
+  });
 });

@@ -73,6 +73,38 @@ describe('cfdi-layout from a packed tarball', () => {
     expect(result.out).toContain('100.00 tralix-40,tralix-legacy');
   });
 
+  it('builds a sales export on worker threads: the worker module resolves inside the installed package', () => {
+    const rows = ['ticket,sucursal,fecha,importe'];
+    for (let t = 0; t < 3000; t++) rows.push(`T${t},S1,2026-11-20T10:00:00,${(t % 90) + 1}.50`);
+    writeFileSync(join(project, 'sales.csv'), `${rows.join('\n')}\n`);
+    writeFileSync(
+      join(project, 'pool.cjs'),
+      `const { readFileSync } = require('node:fs');
+const { buildSalesExport, parseSalesConfig } = require('cfdi-layout');
+const config = parseSalesConfig({
+  emisor: { rfc: 'EKU9003173C9', nombre: 'ESCUELA KEMPER URGATE', regimenFiscal: '601' },
+  lugarExpedicion: '42501',
+  serie: 'A',
+});
+(async () => {
+  const build = (jobs, out) =>
+    buildSalesExport({ input: 'sales.csv', config, target: 'tralix-tickets', out, jobs, minParallelBytes: 0 });
+  const one = await build(0, 'one.jsonl');
+  const two = await build(2, 'two.jsonl');
+  const same = readFileSync('one.jsonl').equals(readFileSync('two.jsonl'));
+  console.log(JSON.stringify({ threads: [one.threads, two.threads], written: two.written, same }));
+})();
+`,
+    );
+    const result = run(process.execPath, ['pool.cjs'], project);
+    expect(result.status, result.out).toBe(0);
+    expect(JSON.parse(result.out.trim().split('\n')[0] ?? '')).toEqual({
+      threads: [0, 2],
+      written: 3000,
+      same: true,
+    });
+  });
+
   it('tsc --strict against the types, from ESM and from CommonJS', () => {
     const source = `import { desglose, type Issue } from 'cfdi-layout';\nconst s: string = ${USE};\nconst i: Issue[] = [];\nexport { s, i };\n`;
     writeFileSync(join(project, 'esm.mts'), source);

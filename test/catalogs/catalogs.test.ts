@@ -1,5 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { Decimal } from 'decimal.js';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   CLAVES_UNIDAD,
@@ -244,6 +246,52 @@ describe('isTasaOCuotaAllowed', () => {
     expect(isTasaOCuotaAllowed('003', 'Cuota', '1.000000', 'traslado', '2026-01-01T00:00:00')).toBe(true);
     expect(isTasaOCuotaAllowed('002', 'Tasa', '0.160000', 'traslado', '2024-05-01T10:00:00')).toBe(true);
     expect(isTasaOCuotaAllowed('002', 'Tasa', '0.160000', 'traslado', 'not a date')).toBe(false);
+  });
+
+  it('decides every rate as the rules read on decimals would, whatever its decimals (property)', () => {
+    // The rules compared on decimal.js, straight from the table: the oracle of the integer fast path.
+    const reference = (impuesto: string, factor: string, tasa: string, use: 'traslado' | 'retencion') => {
+      const rate = new Decimal(tasa);
+      return TASA_O_CUOTA_RULES.some(
+        (r) =>
+          r.impuesto === impuesto &&
+          r.factor === factor &&
+          r[use] &&
+          (r.kind === 'fixed'
+            ? rate.equals(r.value as string)
+            : rate.gte(r.min as string) && rate.lte(r.max as string)),
+      );
+    };
+    // Values at, next to and between the table's bounds, written with 0 to 9 decimals.
+    const bounds = TASA_O_CUOTA_RULES.flatMap((r) => [r.value, r.min, r.max]).filter(
+      (v): v is string => v !== undefined,
+    );
+    const rate = fc.oneof(
+      fc.constantFrom(...bounds),
+      fc
+        .tuple(fc.constantFrom(...bounds), fc.integer({ min: -3, max: 3 }), fc.integer({ min: 0, max: 9 }))
+        .map(([b, step, decimals]) => {
+          const v = new Decimal(b).plus(new Decimal(step).times(new Decimal(10).pow(-Math.max(decimals, 1))));
+          return v.isNegative()
+            ? '0'
+            : v.toFixed(decimals === 0 ? undefined : Math.max(decimals, v.decimalPlaces()));
+        }),
+      fc.integer({ min: 0, max: 80_000_000 }).map((n) => new Decimal(n).dividedBy(1_000_000).toFixed(6)),
+    );
+    fc.assert(
+      fc.property(
+        fc.constantFrom('001', '002', '003'),
+        fc.constantFrom('Tasa', 'Cuota'),
+        rate,
+        fc.constantFrom('traslado', 'retencion'),
+        (impuesto, factor, tasa, use) => {
+          expect(isTasaOCuotaAllowed(impuesto, factor, tasa, use)).toBe(
+            reference(impuesto, factor, tasa, use),
+          );
+        },
+      ),
+      { numRuns: 5000 },
+    );
   });
 });
 

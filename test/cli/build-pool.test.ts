@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cutExport, type SliceFormat } from '../../cli/commands/build-pool.js';
+import { cutExport, type SliceFormat } from '../../src/batch/cut.js';
 import {
   type CsvDelimiter,
   parseSalesConfig,

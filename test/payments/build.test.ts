@@ -81,7 +81,10 @@ function row(
   };
 }
 
-async function build(text: string): Promise<{ items: RepItem[]; rows: number }> {
+async function build(
+  text: string,
+  validation: 'fast' | 'full' = 'fast',
+): Promise<{ items: RepItem[]; rows: number }> {
   const stats = { rows: 0 };
   const records = readSalesRecords(
     (async function* () {
@@ -90,7 +93,7 @@ async function build(text: string): Promise<{ items: RepItem[]; rows: number }> 
     { columnSet: PAYMENT_COLUMN_SET },
   );
   const items: RepItem[] = [];
-  for await (const item of buildReps(records, CONFIG, { stats })) items.push(item);
+  for await (const item of buildReps(records, CONFIG, { stats, validation })) items.push(item);
   return { items, rows: stats.rows };
 }
 
@@ -118,6 +121,8 @@ describe('buildReps on random payments exports', () => {
           }),
         );
         const { items, rows: read } = await build(csv(rows));
+        // The fast rules level decides as every offline rule does on what buildReps computed.
+        expect(JSON.stringify((await build(csv(rows), 'full')).items)).toBe(JSON.stringify(items));
         expect(read).toBe(rows.length);
         expect(items).toHaveLength(facts.pago.length);
         let accounted = 0;
@@ -203,15 +208,35 @@ describe('buildReps rejects a payment for its mistake, and builds the rest', () 
       ],
       'formaDePagoP',
     ],
+    [
+      'PAYMENTS_DOCTO_REPEATED',
+      [row('M', uuid(5), '1', '300.00', '100.00'), row('M', uuid(5), '2', '200.00', '100.00')],
+      'idDocumento',
+    ],
+    // Mistakes only the rules layer sees (the row reader passes these texts through).
+    ['CRP20212', [row('M', uuid(9), '1', '100.00', '50.00', { formaDePagoP: '99' })], 'formaDePagoP'],
+    [
+      'XSD_PATTERN',
+      [row('M', uuid(9), '1', '100.00', '50.00', { receptorDomicilioFiscal: '8699A' })],
+      'receptor.domicilioFiscalReceptor',
+    ],
+    [
+      'CFDI40157',
+      [row('M', uuid(9), '1', '100.00', '50.00', { receptorRegimenFiscal: '699' })],
+      'receptor.regimenFiscalReceptor',
+    ],
+    ['XSD_LENGTH', [{ ...row('M', uuid(9), '1', '100.00', '50.00'), pago: 'M'.repeat(41) }], 'folio'],
   ];
-  it.each(mistakes)('%s', async (code, bad, field) => {
+  it.each(
+    mistakes.flatMap((m) => (['fast', 'full'] as const).map((level) => [m[0], level, m[1], m[2]] as const)),
+  )('%s (%s rules)', async (code, level, bad, field) => {
     const good = row('G', uuid(100), '1', '1000.00', '400.00');
-    const { items } = await build(csv([good, ...bad]));
+    const { items } = await build(csv([good, ...bad]), level);
     const rejected = items.filter((i) => i.kind === 'reject');
     expect(rejected).toHaveLength(1);
     const [reject] = rejected.map((i) => (i.kind === 'reject' ? i.reject : undefined));
     expect(reject?.issues.map((i) => [i.code, i.field])).toContainEqual([code, field]);
-    expect(reject?.ticket).toBe('M');
+    expect(reject?.ticket).toBe(bad.at(-1)?.pago);
     expect(
       items.filter((i) => i.kind === 'output').map((i) => (i.kind === 'output' ? i.value.folio : '')),
     ).toEqual(bad.some((r) => r.pago === 'K') ? ['G', 'K'] : ['G']);
@@ -272,6 +297,11 @@ describe.skipIf(!kitAvailable)('build --to pagos-xml | pagos-layout | pagos-zip 
       join(dir, 'layouts'),
     ]);
     expect(layout.code, layout.stderr).toBe(1);
+    // Without --rejects, each rejected payment is a line on stderr that names it and its rows.
+    expect(layout.stderr).toMatch(
+      /^reject payment XIA190128J61 2026-11-25T12:00:00 02 MXN, row 6: PAYMENTS_UUID_INVALID idDocumento: /m,
+    );
+    expect(layout.stderr).not.toContain('ticket');
     for (const name of names) {
       // The tralix-40 text of each REP reads back as the same REP: the cadena of the XML built directly.
       const txt = join(dir, 'layouts', name.replace(/\.xml$/, '.txt'));

@@ -39,6 +39,10 @@ const KNOWN_INVALID: Readonly<Record<string, { readonly why: string; readonly co
     why: 'random amounts: a 6-decimal SubTotal in IRR',
     code: 'CFDI40107',
   },
+  'pycfditransform__pago_stamped.xml': {
+    why: 'a REP whose Receptor has UsoCFDI G01 where the Guía de llenado asks CP01',
+    code: 'REP_USO_CFDI',
+  },
   'satcfdi__cfdv40-min.xml': {
     why: 'schema-valid sample with nonsense values (RegimenFiscalReceptor 630)',
     code: 'CFDI40157',

@@ -54,7 +54,7 @@ describe.skipIf(!kitAvailable)('cadena and seal from the CLI', () => {
     expect(bad.code).toBe(1);
     expect(`${bad.stdout}${bad.stderr}`).toContain('CFDI40102');
     const wrong = await runCli(args, { env: { CFDI_LAYOUT_CSD_PASSWORD: 'Nope-123' } });
-    expect(wrong.code).toBe(2);
+    expect(wrong.code).toBe(1);
     expect(`${wrong.stdout}${wrong.stderr}`).toContain('CSD_PASSWORD_WRONG');
     expect(`${wrong.stdout}${wrong.stderr}`).not.toContain('Nope-123');
     const missing = await runCli(args, { env: { CFDI_LAYOUT_CSD_PASSWORD: '' } });

@@ -96,30 +96,59 @@ describe('parseComprobante: input forms', () => {
     expect(parseComprobante(bytes)).toEqual(facturaIva16());
   });
 
-  it('decodes UTF-16 with or without a BOM and ISO-8859-1 named in the declaration', () => {
+  it('refuses UTF-16 and UTF-32, with or without a BOM, as XML_ENCODING_NOT_UTF8 (a CFDI must be UTF-8)', () => {
     const utf16 = new Uint8Array(2 + BASE.length * 2);
     utf16.set([0xff, 0xfe]);
     for (let i = 0; i < BASE.length; i++) {
       utf16[2 + 2 * i] = BASE.charCodeAt(i) & 0xff;
       utf16[3 + 2 * i] = BASE.charCodeAt(i) >> 8;
     }
-    expect(parseComprobante(utf16)).toEqual(facturaIva16());
+    const le = parseError(utf16);
+    expect(le.code).toBe('XML_ENCODING_NOT_UTF8');
+    expect(le.message).toContain('UTF-16LE (byte-order mark FF FE)');
+    expect(parseError(utf16.subarray(2)).message).toContain('UTF-16LE (it starts with 3C 00)');
     const utf16be = new Uint8Array(BASE.length * 2);
     for (let i = 0; i < BASE.length; i++) {
       utf16be[2 * i] = BASE.charCodeAt(i) >> 8;
       utf16be[1 + 2 * i] = BASE.charCodeAt(i) & 0xff;
     }
-    expect(parseComprobante(utf16be)).toEqual(facturaIva16());
-    const latin1Text = BASE.replace('encoding="UTF-8"', 'encoding="ISO-8859-1"');
-    const latin1 = Uint8Array.from(latin1Text, (ch) => ch.charCodeAt(0));
-    expect(parseComprobante(latin1).receptor.nombre).toBe('UNIVERSIDAD ROBOTICA ESPAÑOLA');
+    expect(parseError(utf16be).message).toContain('UTF-16BE');
+    expect(parseError(Uint8Array.from([0xfe, 0xff, ...utf16be])).message).toContain('byte-order mark FE FF');
+    expect(parseError(Uint8Array.from([0xff, 0xfe, 0, 0, 0x3c, 0, 0, 0])).message).toContain('UTF-32LE');
   });
 
-  it('refuses bytes that are not valid in their encoding', () => {
+  it('refuses a declaration naming another encoding, even when every byte is ASCII or UTF-8', () => {
+    const latin1Text = BASE.replace('encoding="UTF-8"', 'encoding="ISO-8859-1"');
+    const latin1 = Uint8Array.from(latin1Text, (ch) => ch.charCodeAt(0));
+    for (const input of [latin1, new TextEncoder().encode(latin1Text), latin1Text]) {
+      const err = parseError(input);
+      expect(err.code).toBe('XML_ENCODING_NOT_UTF8');
+      expect(err.message).toContain('encoding="ISO-8859-1"');
+      expect(err.location?.line).toBe(1);
+    }
+    const ascii = BASE.replace('encoding="UTF-8"', "encoding='windows-1252'").replace(/Ñ/g, 'N');
+    expect(parseError(ascii).message).toContain('encoding="windows-1252"');
+    expect(parseComprobante(BASE.replace('encoding="UTF-8"', 'encoding="utf-8"'))).toEqual(facturaIva16());
+    expect(parseComprobante(BASE.replace(' encoding="UTF-8"', ''))).toEqual(facturaIva16());
+  });
+
+  it('refuses bytes that are not UTF-8, naming the byte, its offset and its line', () => {
     const bytes = Uint8Array.from(BASE, (ch) => ch.charCodeAt(0) & 0xff);
+    const offset = BASE.indexOf('Ñ');
     const err = parseError(bytes);
-    expect(err.code).toBe('XML_MALFORMED');
-    expect(err.message).toMatch(/not valid utf-8/i);
+    expect(err.code).toBe('XML_ENCODING_NOT_UTF8');
+    expect(err.message).toContain(`byte 0xD1 at offset ${offset} is not valid UTF-8`);
+    expect(err.location?.line).toBe(BASE.slice(0, offset).split('\n').length);
+    for (const bad of [
+      [0xc0, 0x80],
+      [0xed, 0xa0, 0x80],
+      [0xf4, 0x90, 0x80, 0x80],
+      [0xe2, 0x82],
+    ]) {
+      const head = new TextEncoder().encode('<?xml version="1.0"?>\n<a b="é');
+      const message = parseError(Uint8Array.from([...head, ...bad, 0x22, 0x2f, 0x3e])).message;
+      expect(message, bad.join(' ')).toContain(`at offset ${head.length} is not valid UTF-8`);
+    }
   });
 });
 

@@ -1,43 +1,37 @@
+import type { LayoutDefinition } from '../layouts/definition.js';
+import type { SalesConfig } from '../sales/config.js';
+import type { Group } from '../sales/group.js';
+import type { SalesRecord } from '../sales/readers.js';
+import type { TicketReject } from '../sales/rejects.js';
+import { type TicketItem, ticketFromRecords } from '../sales/ticket.js';
+import type { Csd } from '../sealing/csd.js';
+import type { BuildItem } from './build-item.js';
+import type { ValidationLevel } from './comprobante.js';
 import {
-  type BuildItem,
   buildLayoutDocuments,
-  buildOrders,
   buildTralixAsync,
-  buildTralixTickets,
   buildXmlDocuments,
   type InvoiceDocument,
-  type Order,
   tralixAsyncJson,
-  tralixTicketJson,
-  type ValidationLevel,
-} from '../../src/batch/index.js';
-import type { LayoutDefinition } from '../../src/layouts/index.js';
-import {
-  type Group,
-  type SalesConfig,
-  type SalesRecord,
-  type TicketItem,
-  type TicketReject,
-  ticketFromRecords,
-} from '../../src/sales/index.js';
-import type { Csd } from '../../src/sealing/index.js';
+} from './documents.js';
+import { buildOrders, type Order } from './orders.js';
+import { buildTralixTickets, tralixTicketJson } from './tralix-tickets.js';
 
 /*
  * The build stage: tickets in, text ready to write out. The same functions run on the main thread
- * and on the worker threads of a parallel build (build-pool.ts).
+ * and on the worker threads of a parallel build (pool.ts, pool-worker.ts).
  */
 
-/** The targets of `build`. */
+/** The targets of a sales export build (`buildSalesExport`, `cfdi-layout build`). */
 export const BUILD_TARGETS = ['tralix-tickets', 'tralix-async', 'orders', 'layout', 'xml', 'zip'] as const;
 
-/** The targets of `build` for a payments export (build-pagos.ts): one REP per payment. */
-export const PAGOS_TARGETS = ['pagos-xml', 'pagos-layout', 'pagos-zip'] as const;
-
-/** One payments target. */
-export type PagosTarget = (typeof PAGOS_TARGETS)[number];
-
-/** One target of `build`. */
+/** One target of a sales export build. */
 export type BuildTarget = (typeof BUILD_TARGETS)[number];
+
+/** The targets whose outputs are lines of a file (one JSON request per ticket). */
+export function isLineTarget(target: BuildTarget): target is 'tralix-tickets' | 'tralix-async' {
+  return target === 'tralix-tickets' || target === 'tralix-async';
+}
 
 /** What the build stage hands the writers for one ticket: text ready to write, or why there is none. */
 export type Produced =
@@ -118,6 +112,7 @@ export async function* produceTickets(
   }
 }
 
+/** Checks and assembles each group of records into a ticket (see `ticketFromRecords`). */
 export async function* ticketsOf(
   groups: AsyncIterable<Group<SalesRecord>> | Iterable<Group<SalesRecord>>,
   config: SalesConfig,
