@@ -40,6 +40,39 @@ export function decimalsOf(text: string): number {
   return dot < 0 ? 0 : text.length - dot - 1;
 }
 
+/** Integer digits SAT's t_Importe allows (`[0-9]{1,18}(.[0-9]{1,6})?`, Anexo 20). */
+export const IMPORTE_INTEGER_DIGITS = 18;
+
+/**
+ * Digits a JSON number may carry and still be the same amount for every reader: IEEE 754 doubles,
+ * which JSON readers parse numbers into, hold any decimal of up to 15 significant digits so that it
+ * reads back as written, whether the reader prints it shortest or at the amount's decimals (DBL_DIG).
+ * A 16-digit amount may survive one reader and come back a cent off from another.
+ */
+export const JSON_NUMBER_DIGITS = 15;
+
+/** Integer digits of a plain decimal, leading zeros aside (`'0012.50'` → 2, `'0.5'` → 0). */
+export function integerDigitsOf(text: string): number {
+  const dot = text.indexOf('.');
+  const integer = (dot < 0 ? text : text.slice(0, dot)).replace(/^-/, '').replace(/^0+/, '');
+  return integer.length;
+}
+
+/**
+ * True when a plain decimal can be written as a JSON number that every reader takes back exactly:
+ * at most {@link JSON_NUMBER_DIGITS} digits, leading zeros aside (`9999999999999.99` is the largest
+ * amount with 2 decimals).
+ */
+export function fitsJsonNumber(text: string): boolean {
+  if (!SIGNED.test(text)) return false;
+  return (
+    text
+      .replace(/^-/, '')
+      .replace(/^[0.]+/, '')
+      .replace('.', '').length <= JSON_NUMBER_DIGITS
+  );
+}
+
 /** True when `text` is a plain non-negative decimal (`123`, `123.45`; no sign, exponent or spaces). */
 export function isAmountText(text: string): boolean {
   return AMOUNT.test(text);
@@ -79,8 +112,7 @@ export function amountFromJson(value: unknown, location?: ErrorLocation): string
     const text = String(value);
     // A double holds any decimal of up to 15 significant digits exactly, so its shortest form is
     // the number the user wrote; beyond that JSON.parse may already have changed it.
-    const significant = text.replace(/^[-0.]+/, '').replace('.', '').length;
-    if (/e/i.test(text) || significant > 15 || decimalsOf(text) > 6) {
+    if (/e/i.test(text) || !fitsJsonNumber(text) || decimalsOf(text) > 6) {
       throw new CfdiLayoutError(
         'AMOUNT_NOT_EXACT',
         `the JSON number ${text} cannot be taken as an exact amount: write it as a string`,

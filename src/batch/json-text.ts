@@ -1,15 +1,18 @@
+import { fitsJsonNumber } from '../money.js';
+
 /*
  * Provider bodies write amounts as JSON numbers (seed 000 `"monto": 12.36`, seed 001 `"importe": 100.00`).
  * Amounts never pass through a JS number here: a decimal string is written as the number literal it
- * already is, so `1234567890123.45` stays exact.
+ * already is, so `1234567890123.45` stays exact. The reader of the body parses it into a double, so
+ * only amounts that fit one exactly may become a literal (fitsJsonNumber); each target refuses the
+ * others, or writes them as strings where its provider takes one.
  */
 
-const PLAIN_DECIMAL = /^-?\d+(?:\.\d+)?$/;
-
-/** A decimal string to be written as a JSON number literal. */
+/** A decimal string to be written as a JSON number literal; throws for one no JSON reader holds exactly. */
 export class JsonDecimal {
   constructor(readonly text: string) {
-    if (!PLAIN_DECIMAL.test(text)) throw new TypeError(`not a plain decimal: ${JSON.stringify(text)}`);
+    if (!fitsJsonNumber(text))
+      throw new TypeError(`not a plain decimal a JSON number holds exactly: ${JSON.stringify(text)}`);
   }
 }
 

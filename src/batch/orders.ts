@@ -1,5 +1,5 @@
 import { monedaDecimals } from '../catalogs/moneda.js';
-import { formatAmount, Money } from '../money.js';
+import { fitsJsonNumber, formatAmount, Money } from '../money.js';
 import type { SalesConfig } from '../sales/config.js';
 import type { SalesRow } from '../sales/row.js';
 import type { Ticket } from '../sales/ticket.js';
@@ -10,7 +10,8 @@ import { JsonDecimal, toJsonText } from './json-text.js';
  * A Factu-Ramval autofacturación order (seed 001, POST `/v4/autofacturacion/multiple`). `importe` is
  * the tax-included total (IVA and ISH, as the seed's "siempre incluye el IVA"); the provider splits
  * it with the one `iva` rate and the one `ish` rate the order carries. Amounts and rates are decimal
- * strings here; {@link ordersJson} writes `importe` and `ish` as JSON numbers like the seed.
+ * strings here; {@link ordersJson} writes `importe` and `ish` as JSON numbers like the seed (an `importe`
+ * too long for one exactly, as a string).
  */
 export interface Order {
   readonly folio: string;
@@ -168,13 +169,18 @@ export async function* buildOrders(
   }
 }
 
-/** Orders as the JSON array `POST /v4/autofacturacion/multiple` takes (seed 001), amounts as exact numbers. */
+/**
+ * Orders as the JSON array `POST /v4/autofacturacion/multiple` takes (seed 001). `importe` is a JSON
+ * number like the seed's, unless it has more digits than a JSON number holds exactly: then it is the
+ * decimal string, which the provider takes too (seed 001's single-order and update examples send
+ * `"importe": "200.00"`; the field is validated as numeric, not as a number type).
+ */
 export function ordersJson(orders: readonly Order[]): string {
   return toJsonText(
     orders.map((o) => ({
       vencimiento: o.vencimiento,
       folio: o.folio,
-      importe: new JsonDecimal(o.importe),
+      importe: fitsJsonNumber(o.importe) ? new JsonDecimal(o.importe) : o.importe,
       fecha: o.fecha,
       iva: o.iva,
       formaDePago: o.formaDePago,

@@ -1,4 +1,5 @@
 import type { CompiledLayout, LayoutDefinition } from '../layouts/index.js';
+import { fitsJsonNumber, JSON_NUMBER_DIGITS } from '../money.js';
 import type { SalesConfig } from '../sales/config.js';
 import type { Ticket } from '../sales/ticket.js';
 import { type BuildItem, rejectTicket, rejectTicketFor, type TicketSource } from './build-item.js';
@@ -9,7 +10,8 @@ import { layoutWriter } from './layout-text.js';
 /**
  * The body of Tralix's `PUT /{token}/tickets` (seed 000): `fecha` without time zone, `insumo` the
  * ticket in the layout's ticket variant, `monto` the ticket total, `numeroTicket`, and `sucursal` the
- * Tralix `{idSucursal}`. `monto` is a decimal string here and a JSON number in {@link tralixTicketJson}.
+ * Tralix `{idSucursal}`. `monto` is a decimal string here and a JSON number in {@link tralixTicketJson};
+ * a total with more digits than a JSON number holds exactly rejects the ticket (`SALES_JSON_AMOUNT_INEXACT`).
  */
 export interface TralixTicketPayload {
   readonly fecha: string;
@@ -73,6 +75,16 @@ export async function* buildTralixTickets(
     const sucursal = tralixSucursal(ticket, config);
     if (sucursal === undefined) {
       yield missingSucursal(ticket);
+      continue;
+    }
+    // Seed 000 gives monto as a JSON number and no string form: an amount no reader holds is refused.
+    if (!fitsJsonNumber(ticket.total)) {
+      yield rejectTicketFor(
+        ticket,
+        'importe',
+        'SALES_JSON_AMOUNT_INEXACT',
+        `the ticket's total ${ticket.total} goes into monto, a JSON number (seed 000), and has more than ${JSON_NUMBER_DIGITS} digits, which a JSON reader cannot hold exactly`,
+      );
       continue;
     }
     const built = ticketComprobante(ticket, config, {

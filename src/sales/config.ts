@@ -143,6 +143,12 @@ export const InputConfigSchema = z
       .describe(
         'Whether rows of one ticket are together: auto checks first; sorted streams in flat memory; unsorted groups every row in memory. Defaults to auto.',
       ),
+    mixedFecha: z
+      .enum(['reject', 'latest'])
+      .default('reject')
+      .describe(
+        'Rows of one ticket with different fecha values: reject refuses the ticket (SALES_TICKET_FECHA_MIXED); latest issues it at the latest one, for ERPs that stamp each line with its own time. Defaults to reject.',
+      ),
   })
   .describe('Reading the sales export.');
 

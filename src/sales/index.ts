@@ -63,6 +63,7 @@ export {
   ticketKeyString,
 } from './row.js';
 export {
+  type AssembleOptions,
   assembleTicket,
   groupRecords,
   type ReadTicketsOptions,

@@ -1,4 +1,5 @@
 import { type CsvError, parse } from 'csv-parse';
+import { CfdiLayoutError } from '../errors.js';
 import type { CanonicalColumn, ColumnSet } from './columns.js';
 import { columnLookup, normalizeHeader, resolveColumns, SALES_COLUMN_SET } from './columns.js';
 import type { RowIssue } from './rejects.js';
@@ -12,6 +13,13 @@ import type { RowIssue } from './rejects.js';
  * Row numbers are what a person finds with a spreadsheet: CSV rows count records with the header as
  * row 1 (an empty line is a row, a quoted newline is not); JSON lines count lines; a JSON array
  * counts its items from 1.
+ *
+ * A CSV quote that is never closed makes csv-parse read every later line as part of one field, up
+ * to the end of the export. Such a record is not one row: the reader splits it back into its
+ * physical lines and yields each as a malformed row of its own, keyed by the ticket its cells name
+ * when split naively on the delimiter. So every ticket those lines carry is rejected by name, the
+ * counts still reconcile (tickets in = written + rejected + skipped), and each reject says from
+ * which line to which line the record ran and where its quote opened.
  */
 
 /** The formats of a sales export. */
@@ -70,6 +78,11 @@ export const CSV_RECORD_DELIMITERS: readonly string[] = ['\r\n', '\n', '\r'];
 const REPLACEMENT_CHAR = '\uFFFD';
 /** Characters handed to the CSV parser at a time (about a hundred rows). */
 const PARSE_PIECE = 8192;
+const QUOTE = 0x22;
+const LF = 0x0a;
+const CR = 0x0d;
+/** A physical line ending: CRLF, LF or CR alone, as the parser ends records. */
+const LINE_BREAK = /\r\n|\r|\n/;
 
 function isHighSurrogate(code: number): boolean {
   return code >= 0xd800 && code <= 0xdbff;
@@ -145,6 +158,53 @@ export function guessDelimiter(headerLine: string): CsvDelimiter {
   return best;
 }
 
+/**
+ * Where the last record of a CSV text starts: the text begins at a field boundary and is scanned as
+ * csv-parse reads it with `relax_quotes` (a quote opens a quoted field only at the start of a field,
+ * `""` inside one is a quote, a quote followed by anything but a delimiter or a line ending closes it
+ * and is kept as text; records end at CRLF, LF or CR outside quotes).
+ */
+function lastRecordStart(text: string, delimiter: CsvDelimiter): number {
+  const sep = delimiter.charCodeAt(0);
+  let start = 0;
+  /** 0 at a field start, 1 in an unquoted field, 2 in a quoted one, 3 just after a quote in one. */
+  let state = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (state === 2) {
+      if (c === QUOTE) state = 3;
+      continue;
+    }
+    if (state === 3 && c === QUOTE) {
+      state = 2;
+      continue;
+    }
+    if (c === LF || c === CR) {
+      if (c === CR && text.charCodeAt(i + 1) === LF) i++;
+      state = 0;
+      start = i + 1;
+    } else if (c === sep) state = 0;
+    else if (c === QUOTE && state === 0) state = 2;
+    else state = 1;
+  }
+  return start;
+}
+
+/** CR and LF characters in a text: csv-parse counts each as a line inside a quoted field. */
+function lineBreakChars(text: string): number {
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === LF || c === CR) n++;
+  }
+  return n;
+}
+
+/** A cell as a naive split on the delimiter leaves it, without the quotes that may surround it. */
+function naiveCell(cell: string): string {
+  return cell.replace(/^"/, '').replace(/"$/, '');
+}
+
 function undecodable(row: number, column: string): RowIssue {
   return {
     row,
@@ -196,6 +256,24 @@ async function firstLine(
   }
 }
 
+/** A record csv-parse skipped, with what its error says about where it is. */
+interface Skip {
+  /** Records (header included) read before it. */
+  readonly after: number;
+  readonly code: string;
+  readonly message: string;
+  /** csv-parse's line count at the error: every CR and LF inside quotes, a record's ending once. */
+  readonly lines: number;
+  /** Byte offset (UTF-8) of the last field boundary before the error: the delimiter before the broken field. */
+  readonly bytes: number;
+  /** Fields of the record read before the broken one. */
+  readonly index: number;
+}
+
+function numberOr(value: unknown, fallback: number): number {
+  return typeof value === 'number' && Number.isFinite(value) ? value : fallback;
+}
+
 async function* readCsv(
   texts: AsyncIterable<string>,
   delimiterOption: CsvDelimiter | undefined,
@@ -208,8 +286,7 @@ async function* readCsv(
   const head = await firstLine(texts);
   const delimiter = delimiterOption ?? guessDelimiter(head.line);
   info.delimiter = delimiter;
-  /** Records read before each skipped (unreadable) record, with the reason. */
-  const skipped: Array<{ after: number; line: number; message: string }> = [];
+  const skipped: Skip[] = [];
   const parser = parse({
     delimiter,
     relax_column_count: true,
@@ -222,15 +299,13 @@ async function* readCsv(
     record_delimiter: [...CSV_RECORD_DELIMITERS],
     skip_records_with_error: true,
     on_skip: (err: CsvError | undefined) => {
-      const message = err?.message ?? 'unreadable record';
       skipped.push({
         after: parser.info.records,
-        line: parser.info.lines + lineOffset,
-        // csv-parse counts the lines of what it was given ("... at line 7"): make them the export's.
-        message:
-          lineOffset === 0
-            ? message
-            : message.replace(/\bline (\d+)/g, (_, n: string) => `line ${Number(n) + lineOffset}`),
+        code: err?.code ?? '',
+        message: err?.message ?? 'unreadable record',
+        lines: numberOr(err?.lines, parser.info.lines),
+        bytes: numberOr(err?.bytes, parser.info.bytes),
+        index: numberOr(err?.index, 0),
       });
     },
   });
@@ -238,26 +313,98 @@ async function* readCsv(
   parser.on('error', (err) => {
     failure ??= err;
   });
+  /**
+   * What the parser was given from `anchor` on, as the UTF-8 it counts bytes in. `anchor` is a field
+   * boundary the parser reported before the record being read began, so a record that turns out to
+   * be unreadable can be found again in these bytes (a few pieces; the parser holds as much itself).
+   */
+  const held: Buffer[] = [];
+  let heldStart = 0;
+  let anchor = 0;
   /** The row number of the last record read (the header is row 1 of a whole export). */
   let ordinal = rowOffset;
   let emittedSkips = 0;
   let columns: ReturnType<typeof resolveColumns> | undefined;
   let width = 0;
   let positions: Array<[CanonicalColumn, number]> = [];
+  /** One malformed row per physical line of a record whose quote is never closed (see the module comment). */
+  const unclosed = function* (skip: Skip): Generator<SalesRecord> {
+    const bytes = Buffer.concat(held).subarray(anchor - heldStart);
+    const text = bytes.toString('utf8');
+    const start = lastRecordStart(text, delimiter);
+    const record = text.slice(start);
+    if (columns === undefined) {
+      throw new CfdiLayoutError(
+        'SALES_HEADER_INVALID',
+        `the ${set.what}'s header cannot be read: a quote in it is never closed (${skip.message})`,
+        { location: { row: 1, line: 1 } },
+      );
+    }
+    // The quote opens the broken field: just after the delimiter at `bytes`, or at the record's start.
+    const fieldAt = bytes.subarray(0, Math.max(0, skip.bytes - anchor)).toString('utf8').length;
+    const quoteAt = Math.max(0, fieldAt + (skip.index > 0 ? 1 : 0) - start);
+    const quoteLine = record.slice(0, quoteAt).split(LINE_BREAK).length - 1;
+    const lines = record.split(LINE_BREAK);
+    if (lines.length > 1 && lines.at(-1) === '') lines.pop();
+    const endsWithBreak = /[\r\n]$/.test(record);
+    // csv-parse counted each CR and LF of the record as a line and stopped on its last character.
+    const first = skip.lines - lineBreakChars(record) + (endsWithBreak ? 1 : 0) + lineOffset;
+    const last = first + lines.length - 1;
+    const header = info.header?.[skip.index] ?? `${skip.index + 1}`;
+    const canonical = positions.find(([, at]) => at === skip.index)?.[0] ?? '';
+    const column = `column ${JSON.stringify(header)}`;
+    const why =
+      first === last
+        ? `a quote opens ${column} on line ${first}, the last line of the export, and is never closed`
+        : `a quote opens ${column} on line ${first + quoteLine} and is never closed, so the CSV record runs from line ${first} to line ${last}, the end of the export, and each of its lines is rejected with the ticket it names`;
+    for (const [i, line] of lines.entries()) {
+      ordinal++;
+      const cells = line.split(delimiter);
+      const values: Partial<Record<CanonicalColumn, unknown>> = {};
+      for (const [column, at] of positions) {
+        const cell = cells[at];
+        if (cell !== undefined) values[column] = naiveCell(cell);
+      }
+      yield {
+        row: ordinal,
+        values,
+        issues: [
+          {
+            row: ordinal,
+            line: first + i,
+            field: i === quoteLine ? canonical : '',
+            code: 'SALES_RECORD_MALFORMED',
+            message: `line ${first + i} cannot be read: ${why}`,
+          },
+        ],
+      };
+    }
+  };
   const pendingSkips = function* (upTo: number): Generator<SalesRecord> {
     while (emittedSkips < skipped.length && (skipped[emittedSkips]?.after ?? 0) < upTo) {
-      const skip = skipped[emittedSkips] as (typeof skipped)[number];
+      const skip = skipped[emittedSkips] as Skip;
       emittedSkips++;
+      if (skip.code === 'CSV_QUOTE_NOT_CLOSED') {
+        yield* unclosed(skip);
+        continue;
+      }
       ordinal++;
+      // csv-parse counts the lines of what it was given ("... at line 7"): make them the export's.
+      const message =
+        lineOffset === 0
+          ? skip.message
+          : skip.message
+              .replace(/\bline (\d+)/g, (_, n: string) => `line ${Number(n) + lineOffset}`);
       yield {
         row: ordinal,
         values: {},
         issues: [
           {
             row: ordinal,
+            line: skip.lines + lineOffset,
             field: '',
             code: 'SALES_RECORD_MALFORMED',
-            message: `the CSV record cannot be read (${skip.message}); everything up to line ${skip.line} is in it`,
+            message: `the CSV record cannot be read (${message}); everything up to line ${skip.lines + lineOffset} is in it`,
           },
         ],
       };
@@ -306,9 +453,20 @@ async function* readCsv(
       let to = Math.min(at + PARSE_PIECE, text.length);
       // Never between the two halves of a surrogate pair: the parser takes the piece as UTF-8.
       if (to < text.length && isHighSurrogate(text.charCodeAt(to - 1))) to++;
-      parser.write(text.slice(at, to));
+      // The bytes the parser would make of the text itself (a writable stream decodes strings).
+      const piece = Buffer.from(text.slice(at, to), 'utf8');
+      const boundary = parser.info.bytes;
+      const before = records;
+      parser.write(piece);
+      held.push(piece);
       at = to;
       yield* taken();
+      // A record ended in this piece: the one being read began after the boundary of the last piece.
+      if (records > before) {
+        anchor = boundary;
+        while (held.length > 1 && heldStart + (held[0] as Buffer).length <= anchor)
+          heldStart += (held.shift() as Buffer).length;
+      }
     }
   }
   parser.end();

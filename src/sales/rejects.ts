@@ -4,7 +4,7 @@
  */
 export const SALES_ISSUE_CODES = {
   SALES_RECORD_MALFORMED:
-    'The record cannot be read: a CSV quoting error or a JSON line that is not an object.',
+    'The record cannot be read: a CSV quote never closed (each line it swallowed is rejected, with the line range), or JSON that is not an object.',
   SALES_COLUMN_COUNT: 'The CSV record has a different number of fields than the header.',
   SALES_TICKET_MISSING: 'The row has no ticket number, so it belongs to no ticket.',
   SALES_FECHA_INVALID: 'fecha is not a real YYYY-MM-DDTHH:MM:SS (or YYYY-MM-DD) date.',
@@ -13,19 +13,25 @@ export const SALES_ISSUE_CODES = {
   SALES_IMPORTE_NEGATIVE: 'importe is negative.',
   SALES_IMPORTE_ZERO:
     'importe is zero: a CFDI concept needs ValorUnitario and Base greater than zero (CFDI40166, CFDI40174).',
+  SALES_IMPORTE_TOO_LARGE:
+    "importe, or the ticket's total, has more than 18 integer digits (t_Importe), on every target.",
   SALES_IMPORTE_DECIMALS: 'importe has more decimals than its currency allows (c_Moneda).',
   SALES_RATE_UNKNOWN:
     'iva, ieps or ish is not a rate SAT accepts (IVA 16, 8, 0 or exento; IEPS per c_TasaOCuota; ISH 0–10 %).',
   SALES_FORMA_PAGO_UNKNOWN: 'formaPago is not in c_FormaPago.',
   SALES_MONEDA_UNKNOWN: 'moneda is not in c_Moneda.',
-  SALES_TIPO_CAMBIO_INVALID: 'tipoCambio is not a positive decimal with at most 6 decimals.',
+  SALES_TIPO_CAMBIO_INVALID:
+    'tipoCambio is not a positive decimal with at most 18 integer digits and 6 decimals (CFDI40117).',
   SALES_CANTIDAD_INVALID: 'cantidad is not a positive decimal with at most 6 decimals.',
   SALES_CATALOG_UNKNOWN: 'claveProdServ, claveUnidad or objetoImp is not a SAT catalog key.',
-  SALES_TEXT_INVALID: 'A text field is too long or holds characters a CFDI cannot carry.',
+  SALES_TEXT_INVALID:
+    'A text field is too long, holds a line break (refused in every text column, on every target), a | in a CFDI field, or characters a CFDI cannot carry.',
   SALES_RECEPTOR_INCOMPLETE: 'Some receptor columns are filled and others are empty.',
   SALES_RECEPTOR_INVALID: 'A receptor column is not valid (RFC, código postal, régimen fiscal or uso CFDI).',
   SALES_TICKET_MONEDA_MIXED: 'The rows of one ticket use different currencies.',
   SALES_TICKET_RECEPTOR_MIXED: 'The rows of one ticket name different receptors.',
+  SALES_TICKET_FECHA_MIXED:
+    'The rows of one ticket carry different fecha values; one comprobante has one Fecha (input.mixedFecha: latest takes the latest).',
   SALES_TICKET_SPLIT: 'Rows of a ticket appear again after the ticket was closed, in input declared sorted.',
   SALES_SUCURSAL_MISSING: 'The target needs a sucursal id (Tralix idSucursal) and the ticket has none.',
   SALES_ORDER_MIXED_RATES:
@@ -33,6 +39,8 @@ export const SALES_ISSUE_CODES = {
   SALES_ORDER_UNSUPPORTED: 'The ticket has a tax an order cannot carry (IEPS, IVA exento).',
   SALES_GLOBAL_ISH_REFUSED:
     'The ticket has ISH and the configuration refuses ISH in the factura global (global.ish: reject).',
+  SALES_JSON_AMOUNT_INEXACT:
+    'The target writes this amount as a JSON number (Tralix monto, seed 000) and the provider takes no string there, but it has more than 15 digits, which a JSON reader cannot hold exactly.',
   SALES_BUILD_FAILED: 'The ticket could not be turned into a comprobante.',
 } as const;
 
@@ -43,6 +51,8 @@ export type SalesIssueCode = keyof typeof SALES_ISSUE_CODES;
 export interface RowIssue {
   /** Row number in the export (CSV: header is row 1; JSON lines: line number; JSON array: item number from 1); absent for ticket-wide findings. */
   readonly row?: number;
+  /** Physical line in a CSV export, for findings about the text itself (a quote never closed). */
+  readonly line?: number;
   /** The canonical column (`importe`), or a model path (`conceptos.0.importe`), or empty for the whole row. */
   readonly field: string;
   /** A sales code, a SAT rule code (`CFDI40108`) or a layout code. */

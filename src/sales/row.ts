@@ -10,7 +10,7 @@ import {
 } from '../catalogs/index.js';
 import { monedaDecimals } from '../catalogs/moneda.js';
 import { isCfdiLayoutError } from '../errors.js';
-import { amountFromJson, decimalsOf, Money } from '../money.js';
+import { amountFromJson, decimalsOf, IMPORTE_INTEGER_DIGITS, integerDigitsOf, Money } from '../money.js';
 import { checkRfc } from '../rfc/rfc.js';
 import { codePointLabel, illegalCharOffset } from '../xml/xml-chars.js';
 import type { CanonicalColumn } from './columns.js';
@@ -94,6 +94,7 @@ const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?)?$/;
 const CODIGO_POSTAL = /^[0-9]{5}$/;
 const CLAVE_PROD_SERV = /^[0-9]{8}$/;
+const LINE_BREAK = /[\r\n]/;
 
 /** Drops insignificant zeros of a decimal string: `16.00` → `16`, `026.50` → `26.5`. */
 export function normalizeNumber(text: string): string {
@@ -188,9 +189,18 @@ function formaPagoOf(raw: string, fallback: string): string {
 }
 
 /**
- * Checks a text cell: at most `max` characters and only characters XML 1.0 carries; `cfdi` fields
- * also refuse `|`, which the XSD patterns of Folio, Descripcion, NoIdentificacion, Unidad and Nombre
- * exclude (`[^|]{1,n}`) because the cadena original uses it as its separator.
+ * Checks a text cell: at most `max` characters, only characters XML 1.0 carries, and no line break;
+ * `cfdi` fields also refuse `|`, which the XSD patterns of Folio, Descripcion, NoIdentificacion, Unidad
+ * and Nombre exclude (`[^|]{1,n}`) because the cadena original uses it as its separator.
+ *
+ * A line break (CR or LF) is refused in every text column, on every target alike, rather than turned
+ * into a space. The ticket and the sucursal are keys (Tralix's numeroTicket and {idSucursal}, seeds 000
+ * and 002; Factu-Ramval's folio, seed 001; the comprobante's Folio): a key with a line break in it is
+ * never what the customer types at the portal. In Descripcion, Unidad, NoIdentificacion and Nombre,
+ * cfdv40.xsd collapses whitespace and the cadena original normalizes it, so the stamped CFDI would say
+ * something other than the export, and a layout record (tralix-40) ends at a line break. Replacing it
+ * would change the export's text without a word (STYLE 13); and in a CSV a field that runs over lines
+ * is most often a quote left open, whose swallowed rows must not become a description.
  */
 function checkText(check: RowCheck, column: CanonicalColumn, text: string, max: number, cfdi = true): string {
   if (text.length > max) {
@@ -203,6 +213,13 @@ function checkText(check: RowCheck, column: CanonicalColumn, text: string, max: 
       column,
       'SALES_TEXT_INVALID',
       `${column} holds ${codePointLabel(text, at)}, which a CFDI (XML 1.0) cannot carry`,
+    );
+  } else if (LINE_BREAK.test(text)) {
+    const lines = text.split(/\r\n|\r|\n/).length;
+    check.add(
+      column,
+      'SALES_TEXT_INVALID',
+      `${column} holds a line break (it runs over ${lines} lines): no target takes one, as a CFDI reads it as a space and a layout record ends at it; if the export quotes this field, a quote may be open from this row on`,
     );
   } else if (cfdi && text.includes('|')) {
     check.add(
@@ -249,6 +266,16 @@ function checkImporte(check: RowCheck, value: unknown, moneda: string): string |
       'importe',
       'SALES_IMPORTE_INVALID',
       `importe ${shown} is not a decimal amount (digits and one dot, as 1234.50)`,
+    );
+  }
+  // One bound for every target: t_Importe's, which the XML and the layouts must meet; the JSON
+  // targets then write what fits a JSON number as one (see fitsJsonNumber).
+  const integer = text.length > IMPORTE_INTEGER_DIGITS ? integerDigitsOf(text) : 0;
+  if (integer > IMPORTE_INTEGER_DIGITS) {
+    return check.add(
+      'importe',
+      'SALES_IMPORTE_TOO_LARGE',
+      `importe ${text} has ${integer} integer digits; an amount (t_Importe) has at most ${IMPORTE_INTEGER_DIGITS}`,
     );
   }
   const decimals = monedaDecimals(moneda);
@@ -444,12 +471,16 @@ export function parseSalesRow(record: SalesRecord, config: SalesConfig): ParsedS
   const tipoCambioText = get('tipoCambio');
   if (
     tipoCambioText !== '' &&
-    (!DECIMAL.test(tipoCambioText) || decimalsOf(tipoCambioText) > 6 || /^[0.]+$/.test(tipoCambioText))
+    (!DECIMAL.test(tipoCambioText) ||
+      decimalsOf(tipoCambioText) > 6 ||
+      /^[0.]+$/.test(tipoCambioText) ||
+      integerDigitsOf(tipoCambioText) > IMPORTE_INTEGER_DIGITS)
   ) {
+    // Anexo 20 gives TipoCambio t_Importe's pattern [0-9]{1,18}(.[0-9]{1,6})? (CFDI40117).
     check.add(
       'tipoCambio',
       'SALES_TIPO_CAMBIO_INVALID',
-      `tipoCambio ${JSON.stringify(tipoCambioText)} is not a positive number with at most 6 decimals`,
+      `tipoCambio ${JSON.stringify(tipoCambioText)} is not a positive number with at most ${IMPORTE_INTEGER_DIGITS} integer digits and 6 decimals (CFDI40117)`,
     );
   } else if (monedaDecimals(moneda) !== undefined) {
     // SAT A.8: MXN takes TipoCambio 1 or none (CFDI40114), XXX none (CFDI40116), any other currency one (CFDI40115).

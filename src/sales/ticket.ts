@@ -1,6 +1,6 @@
 import { monedaDecimals } from '../catalogs/moneda.js';
 import { CfdiLayoutError } from '../errors.js';
-import { ExactSum } from '../money.js';
+import { ExactSum, IMPORTE_INTEGER_DIGITS, integerDigitsOf } from '../money.js';
 import type { SalesConfig } from './config.js';
 import { type Group, type GroupOrder, groupByTicket, recordKey, type TicketGroup } from './group.js';
 import type { SalesRecord } from './readers.js';
@@ -17,7 +17,10 @@ export interface Ticket {
   /** Row numbers in the export, ascending. */
   readonly rows: readonly number[];
   readonly lines: readonly SalesRow[];
-  /** The latest fecha of its rows: a ticket is issued when it closes. */
+  /**
+   * The fecha of its rows. Rows that disagree reject the ticket, unless the config's
+   * `input.mixedFecha` is `latest`: then the latest, as a ticket is issued when it closes.
+   */
   readonly fecha: string;
   readonly moneda: string;
   readonly tipoCambio?: string;
@@ -47,11 +50,18 @@ function sameReceptor(a: SalesReceptor, b: SalesReceptor): boolean {
   );
 }
 
+/** Options of {@link assembleTicket}. */
+export interface AssembleOptions {
+  /** Rows of one ticket with different fecha values (the config's `input.mixedFecha`). Defaults to `reject`. */
+  readonly mixedFecha?: 'reject' | 'latest';
+}
+
 /**
  * Turns a group of rows into a ticket, or a reject naming every row and every finding: one broken row
  * rejects its whole ticket (a partial ticket would not match what the customer paid), never the batch.
  */
-export function assembleTicket(group: TicketGroup): TicketItem {
+export function assembleTicket(group: TicketGroup, options: AssembleOptions = {}): TicketItem {
+  const latestFecha = options.mixedFecha === 'latest';
   const rowNumbers = group.rows.map((r) => r.row);
   const issues: RowIssue[] = [...group.issues];
   for (const row of group.rows) issues.push(...row.issues);
@@ -124,9 +134,26 @@ export function assembleTicket(group: TicketGroup): TicketItem {
       }
     }
     byFormaPago?.set(line.formaPago, added(byFormaPago.get(line.formaPago) ?? new ExactSum(decimals), line));
+    if (line.fecha !== first.fecha && !latestFecha) {
+      issues.push({
+        row: line.row,
+        field: 'fecha',
+        code: 'SALES_TICKET_FECHA_MIXED',
+        message: `row ${line.row} has fecha ${line.fecha} but the ticket's first row (row ${first.row}) ${first.fecha}; one comprobante has one Fecha (set input.mixedFecha to latest to issue the ticket at its latest fecha)`,
+      });
+    }
     if (line.fecha > fecha) fecha = line.fecha;
     if (line.vencimiento > vencimiento) vencimiento = line.vencimiento;
     tag ??= line.tag;
+  }
+  const totalText = total.text(decimals);
+  // Each row is within t_Importe (parseSalesRow); their sum, the comprobante's Total, must be too.
+  if (totalText.length > IMPORTE_INTEGER_DIGITS && integerDigitsOf(totalText) > IMPORTE_INTEGER_DIGITS) {
+    issues.push({
+      field: 'importe',
+      code: 'SALES_IMPORTE_TOO_LARGE',
+      message: `the ticket's total ${totalText} (Σ importe of rows ${rowNumbers.join(', ')}) has ${integerDigitsOf(totalText)} integer digits; a Total (t_Importe) has at most ${IMPORTE_INTEGER_DIGITS}`,
+    });
   }
   if (issues.length > 0)
     return { kind: 'reject', reject: makeReject(ticketName, sucursal, rowNumbers, issues) };
@@ -154,7 +181,7 @@ export function assembleTicket(group: TicketGroup): TicketItem {
     vencimiento,
     ...(receptor === undefined ? {} : { receptor }),
     ...(tag === undefined ? {} : { tag }),
-    total: total.text(decimals),
+    total: totalText,
   };
   return { kind: 'ticket', ticket };
 }
@@ -182,6 +209,7 @@ export function ticketFromRecords(group: Group<SalesRecord>, config: SalesConfig
   const rows = group.items.map((record) => parseSalesRow(record, config));
   return assembleTicket(
     group.key === undefined ? { rows, issues: group.issues } : { key: group.key, rows, issues: group.issues },
+    { mixedFecha: config.input.mixedFecha },
   );
 }
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { error, type Issue } from '../issues.js';
-import { amountFromJson } from '../money.js';
+import { amountFromJson, fitsJsonNumber, JSON_NUMBER_DIGITS } from '../money.js';
 
 /** Issue code of an input item that is not what the operation sends. */
 export const ITEM_INVALID = 'ITEM_INVALID';
@@ -18,6 +18,15 @@ export const JsonAmount = z
       return z.NEVER;
     }
   });
+
+/**
+ * An amount the request carries as a JSON number only (Tralix's monto, seed 000): a {@link JsonAmount}
+ * that a JSON number holds exactly, so that the provider reads the amount that was meant.
+ */
+export const JsonNumberAmount = JsonAmount.refine(
+  fitsJsonNumber,
+  `has more than ${JSON_NUMBER_DIGITS} digits, which the provider's JSON number cannot hold exactly`,
+);
 
 /** A text that may be written as a JSON number (`"folio": 55101` or `"55101"`). */
 export const JsonText = z

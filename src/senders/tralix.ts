@@ -12,7 +12,7 @@ import {
 } from './batch.js';
 import { createProviderClient, type ProviderClient, type SenderClientOptions } from './client.js';
 import type { HttpRequest, HttpResponse } from './http.js';
-import { JsonAmount, JsonText } from './input.js';
+import { JsonNumberAmount, JsonText } from './input.js';
 import { JsonNumber, stringifyJson } from './json-body.js';
 import { type Operation, type Outcome, perform } from './outcome.js';
 import {
@@ -108,7 +108,7 @@ export const TralixTicketSchema = z.strictObject({
       'fecha must be AAAA-MM-DDTHH:MM:SS, without timezone (seed 000)',
     ),
   insumo: z.string().min(1, 'insumo (the ticket layout) is required'),
-  monto: JsonAmount,
+  monto: JsonNumberAmount,
   numeroTicket: JsonText,
   sucursal: z.string().min(1, 'sucursal is required'),
 });

@@ -326,7 +326,7 @@ describe('cfdi-layout build (other exports)', () => {
     const rows = [
       { ticket: 'B', sucursal: 'S', fecha: '2026-11-20T10:00:00', importe: 10.5 },
       { ticket: 'A', sucursal: 'S', fecha: '2026-11-20T10:00:00', importe: '20.00' },
-      { ticket: 'B', sucursal: 'S', fecha: '2026-11-20T10:01:00', importe: '1.50', descripcion: 'Café' },
+      { ticket: 'B', sucursal: 'S', fecha: '2026-11-20T10:00:00', importe: '1.50', descripcion: 'Café' },
     ];
     const fromStdin = run(['build', '-', '--to', 'tralix-tickets'], {
       cwd: dir,
@@ -415,7 +415,7 @@ describe('cfdi-layout build (other exports)', () => {
       expect([outputs.threads, outputs.order]).toEqual(
         file === 'sorted.csv' ? [2, 'sorted'] : [0, 'unsorted'],
       );
-      // T9's importe is not a number; a line break in a descripcion cannot go in the layout.
+      // T9's importe is not a number; a line break in a descripcion is refused at its row.
       expect([outputs.tickets, outputs.written]).toEqual([6000, 5993]);
       const a = readFileSync(join(dir, 'many.jsonl'), 'utf8');
       expect(a).toBe(readFileSync(join(dir, 'one.jsonl'), 'utf8'));
@@ -423,11 +423,7 @@ describe('cfdi-layout build (other exports)', () => {
       const rejects = jsonLines<Reject>(readFileSync(join(dir, 'many.rej'), 'utf8'));
       expect(rejects.map((x) => [x.ticket, x.code, x.rows.length])).toEqual([
         ['T9', 'SALES_IMPORTE_INVALID', 2],
-        ...[500, 1500, 2500, 3500, 4500, 5500].map((t) => [
-          `T${t}`,
-          'LAYOUT_VALUE_UNREPRESENTABLE',
-          1 + (t % 4),
-        ]),
+        ...[500, 1500, 2500, 3500, 4500, 5500].map((t) => [`T${t}`, 'SALES_TEXT_INVALID', 1 + (t % 4)]),
       ]);
       expect(jsonLines(a)).toHaveLength(5993);
       // The workers' part files are gone, whether the pass was kept or started over.

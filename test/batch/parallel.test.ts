@@ -40,7 +40,7 @@ const HEADER =
 interface Planted {
   /** Tickets with an importe that is not a number. */
   readonly badImporte: Set<string>;
-  /** Tickets with a line break inside a quoted descripcion (no layout can carry it). */
+  /** Tickets with a line break inside a quoted descripcion (refused at the row on every target). */
   readonly lineBreak: Set<string>;
   /** Rows without a ticket number. */
   readonly noTicket: number;
@@ -196,15 +196,18 @@ describe('buildSalesExport on worker threads gives what it gives on the calling 
     ).toHaveLength(counts.written);
     const byCode = (code: string) => new Set(rejects.filter((r) => r.code === code).map((r) => r.ticket));
     expect(byCode('SALES_IMPORTE_INVALID')).toEqual(planted.badImporte);
-    expect(byCode('LAYOUT_VALUE_UNREPRESENTABLE')).toEqual(planted.lineBreak);
+    expect(byCode('SALES_TEXT_INVALID')).toEqual(planted.lineBreak);
     expect(byCode('SALES_COLUMN_COUNT')).toEqual(planted.columnCount);
     // The reader's message names the line of the whole export where the quote opens, the last
-    // (quoted line breaks count, as csv-parse counts them), not a line of the last piece.
+    // (quoted line breaks count, as csv-parse counts them), not a line of the last piece; the line
+    // is rejected with the ticket it names.
     const lastLine = readFileSync(join(dir, 'big.csv'), 'utf8').split('\n').length - 1;
     const malformed = rejects.filter((r) => r.code === 'SALES_RECORD_MALFORMED');
-    expect(malformed.map((r) => r.ticket)).toEqual([null]);
-    expect(malformed[0]?.message).toContain(`opening quote at line ${lastLine}`);
-    expect(rejects.filter((r) => r.ticket === null)).toHaveLength(planted.noTicket + 1);
+    expect(malformed.map((r) => r.ticket)).toEqual(['U1']);
+    expect(malformed[0]?.message).toContain(
+      `a quote opens column "descripcion" on line ${lastLine}, the last line of the export`,
+    );
+    expect(rejects.filter((r) => r.ticket === null)).toHaveLength(planted.noTicket);
     for (const r of rejects) expect(r.rows.length).toBeGreaterThan(0);
 
     for (const reports of [one.progress, many.progress])

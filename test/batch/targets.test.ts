@@ -95,15 +95,19 @@ describe('buildTralixTickets (seed 000)', () => {
     }
   });
 
-  it('writes monto as the exact decimal literal, however large', () => {
-    const line = tralixTicketJson({
-      fecha: '2026-11-20T00:00:00',
-      insumo: 'x',
-      monto: '123456789012345.67',
-      numeroTicket: '1',
-      sucursal: 's',
-    });
-    expect(line).toContain('"monto":123456789012345.67');
+  it('writes monto as the exact decimal literal up to 15 digits, and never a literal a JSON reader would round', () => {
+    const body = { fecha: '2026-11-20T00:00:00', insumo: 'x', numeroTicket: '1', sucursal: 's' };
+    expect(tralixTicketJson({ ...body, monto: '9999999999999.99' })).toContain('"monto":9999999999999.99,');
+    // 17 digits: a double is 123456789012345.671875, which a reader printing 15 digits takes as 123456789012346.
+    expect(() => tralixTicketJson({ ...body, monto: '123456789012345.67' })).toThrow(TypeError);
+  });
+
+  it('rejects a ticket whose total no JSON number holds exactly (SALES_JSON_AMOUNT_INEXACT): monto takes no string', async () => {
+    const big = `${HEADER}\n1,CENTRO,2026-11-20,1234567890123456.78,16,0,0,01,a,1\n2,CENTRO,2026-11-20,9999999999999.99,16,0,0,01,a,1\n`;
+    const items = await collect(buildTralixTickets(await tickets(big, config), config, { layout }));
+    expect(
+      items.map((i) => (i.kind === 'reject' ? [i.reject.ticket, i.reject.field, i.reject.code] : i.kind)),
+    ).toEqual([['1', 'importe', 'SALES_JSON_AMOUNT_INEXACT'], 'output']);
   });
 
   it('rejects a ticket without a sucursal id', async () => {
@@ -179,6 +183,22 @@ describe('buildOrders (seed 001)', () => {
     expect(text).toBe(
       '[{"vencimiento":"2025-03-31","folio":"55102","importe":200.00,"fecha":"2025-03-25","iva":"0","formaDePago":"01","ish":5,"tag":"HOTEL","objetoImpuesto":"01"}]',
     );
+  });
+
+  it('writes an importe no JSON number holds exactly as its decimal string, which seed 001 also takes', () => {
+    const order: Order = {
+      folio: '1',
+      importe: '1234567890123456.78',
+      fecha: '2025-03-25',
+      vencimiento: '2025-03-31',
+      iva: '16',
+      formaDePago: '01',
+      ish: '0',
+      tag: '',
+      objetoImpuesto: '02',
+    };
+    expect(ordersJson([order])).toContain('"importe":"1234567890123456.78",');
+    expect(ordersJson([{ ...order, importe: '9999999999999.99' }])).toContain('"importe":9999999999999.99,');
   });
 });
 

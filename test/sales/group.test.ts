@@ -10,11 +10,11 @@ import {
   type TicketItem,
   type TicketReject,
 } from '../../src/sales/index.js';
-import { chunked, collect, from, HEADER, tickets } from './helpers.js';
+import { chunked, collect, from, HEADER, testConfig, tickets } from './helpers.js';
 
 const SORTED = `${HEADER}
-1,CENTRO,2026-11-20T10:00:00,100.00,16,0,0,01,Taco,1
-1,CENTRO,2026-11-20T10:05:00,50.50,16,0,0,04,Agua,1
+1,CENTRO,2026-11-20T10:06:00,100.00,16,0,0,01,Taco,1
+1,CENTRO,2026-11-20T10:06:00,50.50,16,0,0,04,Agua,1
 1,CENTRO,2026-11-20T10:06:00,60.00,16,0,0,04,Flan,1
 2,CENTRO,2026-11-20T11:00:00,abc,16,0,0,01,Sopa,1
 2,CENTRO,2026-11-20T11:00:00,20.00,16,0,0,01,Pan,1
@@ -93,6 +93,55 @@ describe('readTickets', () => {
       [null, 'SALES_TICKET_MISSING', [6]],
       ['2', 'SALES_TICKET_RECEPTOR_MIXED', [4, 5]],
     ]);
+  });
+
+  it('rejects a ticket whose rows carry different fechas, naming the rows and both fechas, or takes the latest when input.mixedFecha says so', async () => {
+    const text = `${HEADER}
+5,CENTRO,2026-11-20T10:00:00,100.00,16,0,0,01,Taco,1
+5,CENTRO,2026-11-20T10:00:00,20.00,16,0,0,01,Agua,1
+5,CENTRO,2026-11-21T09:30:00,60.00,16,0,0,01,Flan,1
+6,CENTRO,2026-11-21T09:30:00,10.00,16,0,0,01,Pan,1
+`;
+    const items = await tickets(text);
+    expect(items.map((i) => i.kind)).toEqual(['reject', 'ticket']);
+    const [reject] = rejects(items);
+    expect(reject).toMatchObject({
+      ticket: '5',
+      rows: [2, 3, 4],
+      row: 4,
+      field: 'fecha',
+      code: 'SALES_TICKET_FECHA_MIXED',
+    });
+    expect(reject?.message).toContain('row 4 has fecha 2026-11-21T09:30:00');
+    expect(reject?.message).toContain('(row 2) 2026-11-20T10:00:00');
+    const latest = okTickets(await tickets(text, testConfig({ input: { mixedFecha: 'latest' } })));
+    expect(latest.map((t) => [t.ticket, t.fecha, t.total])).toEqual([
+      ['5', '2026-11-21T09:30:00', '180.00'],
+      ['6', '2026-11-21T09:30:00', '10.00'],
+    ]);
+    expect(checkSalesConfig({ ...testConfig(), input: { mixedFecha: 'first' } }).issues[0]?.path).toEqual([
+      'input',
+      'mixedFecha',
+    ]);
+  });
+
+  it("rejects a ticket whose total passes t_Importe's 18 integer digits though each row is within them", async () => {
+    const text = `${HEADER}
+8,CENTRO,2026-11-20,999999999999999999.00,16,0,0,01,Taco,1
+8,CENTRO,2026-11-20,999999999999999999.00,16,0,0,01,Agua,1
+9,CENTRO,2026-11-20,999999999999999999.00,16,0,0,01,Pan,1
+`;
+    const items = await tickets(text);
+    expect(items.map((i) => i.kind)).toEqual(['reject', 'ticket']);
+    expect(rejects(items)[0]).toMatchObject({
+      ticket: '8',
+      rows: [2, 3],
+      field: 'importe',
+      code: 'SALES_IMPORTE_TOO_LARGE',
+    });
+    expect(rejects(items)[0]?.message).toContain(
+      "the ticket's total 1999999999999999998.00 (Σ importe of rows 2, 3)",
+    );
   });
 
   it('makes a ticket nominative when its rows carry the receptor', async () => {

@@ -116,11 +116,61 @@ describe('readSalesRecords: CSV', () => {
 
   it('counts the lines of an unreadable record from lineOffset (a slice of a larger export)', async () => {
     const text = 'ticket,fecha,importe\n1,2026-11-20,"open\n';
-    const message = async (lineOffset: number) =>
-      (await records(text, { rowOffset: 10, lineOffset }))[0]?.issues[0]?.message;
-    const own = await message(0);
-    expect(own).toMatch(/at line 2\); everything up to line 2 is in it$/);
-    expect(await message(20)).toBe(own?.replaceAll('line 2', 'line 22'));
+    const issue = async (lineOffset: number) =>
+      (await records(text, { rowOffset: 10, lineOffset }))[0]?.issues[0];
+    const own = await issue(0);
+    expect(own).toMatchObject({ row: 12, line: 2, field: 'importe', code: 'SALES_RECORD_MALFORMED' });
+    expect(own?.message).toBe(
+      'line 2 cannot be read: a quote opens column "importe" on line 2, the last line of the export, and is never closed',
+    );
+    expect(await issue(20)).toEqual({
+      ...own,
+      line: 22,
+      message: own?.message.replaceAll('line 2', 'line 22'),
+    });
+  });
+
+  it('splits a record whose quote is never closed into its physical lines, each a malformed row keyed by the ticket it names, with the line range', async () => {
+    const text =
+      'ticket,sucursal,fecha,importe,descripcion\r\nT0,S1,2026-11-17,1.00,ok\r\nT1,S1,2026-11-17,100.00,"Tacos\r\nT2,S1,2026-11-17,50.00,Agua\n\nT3,S2,2026-11-17,20.00,Pan\r\n';
+    for (const size of [1, 7, 4096]) {
+      const out = await records(text, {}, size);
+      expect(
+        out.map((r) => [r.row, r.values.ticket, r.values.sucursal, r.issues.map((i) => [i.line, i.field])]),
+      ).toEqual([
+        [2, 'T0', 'S1', []],
+        [3, 'T1', 'S1', [[3, 'descripcion']]],
+        [4, 'T2', 'S1', [[4, '']]],
+        [5, '', undefined, [[5, '']]],
+        [6, 'T3', 'S2', [[6, '']]],
+      ]);
+      expect(out[1]?.issues[0]?.message).toBe(
+        'line 3 cannot be read: a quote opens column "descripcion" on line 3 and is never closed, so the CSV record runs from line 3 to line 6, the end of the export, and each of its lines is rejected with the ticket it names',
+      );
+      expect(out[4]?.issues[0]?.message).toMatch(
+        /^line 6 cannot be read: a quote opens column "descripcion" on line 3 /,
+      );
+    }
+  });
+
+  it('finds the start of an unclosed record far back in a large export, after quoted fields, and names the column it opens', async () => {
+    const before = Array.from({ length: 3000 }, (_, i) => `A${i};"x;""y""\nz";2026-11-20;1.00`);
+    const after = Array.from({ length: 3000 }, (_, i) => `B${i};otro;2026-11-20;2.00`);
+    const text = `ticket;descripcion;fecha;importe\n${before.join('\n')}\nX;"abierta;2026-11-20;3.00\n${after.join('\n')}\n`;
+    const out = await records(text, {}, 65536);
+    const broken = out.filter((r) => r.issues.length > 0);
+    expect(out).toHaveLength(6001);
+    expect(broken.map((r) => r.values.ticket)).toEqual(['X', ...after.map((_, i) => `B${i}`)]);
+    // 3,000 records of two lines each before it: X is on line 6002, the last line 9002.
+    expect(broken[0]?.issues[0]).toMatchObject({ row: 3002, line: 6002, field: 'descripcion' });
+    expect(broken[0]?.issues[0]?.message).toContain('from line 6002 to line 9002');
+    expect(broken.at(-1)?.issues[0]).toMatchObject({ row: 6002, line: 9002, field: '' });
+  });
+
+  it('stops with SALES_HEADER_INVALID when a quote in the header is never closed', async () => {
+    const err = await records('ticket,"fecha,importe\n1,2026-11-20,1.00\n').catch((e: unknown) => e);
+    expect(isCfdiLayoutError(err, 'SALES_HEADER_INVALID')).toBe(true);
+    expect((err as Error).message).toContain('a quote in it is never closed');
   });
 
   it('guessDelimiter ignores delimiters inside quotes and defaults to a comma', () => {

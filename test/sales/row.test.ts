@@ -85,6 +85,10 @@ describe('parseSalesRow', () => {
     [{ importe: -0 }, 'importe:SALES_IMPORTE_ZERO'],
     [{ importe: '-0.01' }, 'importe:SALES_IMPORTE_NEGATIVE'],
     [{ importe: '10.001' }, 'importe:SALES_IMPORTE_DECIMALS'],
+    // t_Importe's 18 integer digits, on every target.
+    [{ importe: '99999999999999999999999.99' }, 'importe:SALES_IMPORTE_TOO_LARGE'],
+    [{ importe: '1000000000000000000' }, 'importe:SALES_IMPORTE_TOO_LARGE'],
+    [{ moneda: 'USD', tipoCambio: '1234567890123456789.5' }, 'tipoCambio:SALES_TIPO_CAMBIO_INVALID'],
     [{ importe: '100.5', moneda: 'JPY', tipoCambio: '0.12' }, 'importe:SALES_IMPORTE_DECIMALS'],
     [{ iva: '15' }, 'iva:SALES_RATE_UNKNOWN'],
     [{ iva: '0.16' }, 'iva:SALES_RATE_UNKNOWN'],
@@ -104,12 +108,37 @@ describe('parseSalesRow', () => {
     [{ descripcion: 'x'.repeat(1001) }, 'descripcion:SALES_TEXT_INVALID'],
     [{ descripcion: 'bell\u0007' }, 'descripcion:SALES_TEXT_INVALID'],
     [{ ticket: 'T'.repeat(41) }, 'ticket:SALES_TEXT_INVALID'],
+    // A line break is refused in every text column, keys and CFDI texts alike (see checkText).
+    [{ ticket: 'A-\n1' }, 'ticket:SALES_TEXT_INVALID'],
+    [{ sucursal: 'CEN\rTRO' }, 'sucursal:SALES_TEXT_INVALID'],
+    [{ descripcion: 'Tacos\nal pastor' }, 'descripcion:SALES_TEXT_INVALID'],
+    [{ descripcion: 'Tacos\r\nal pastor' }, 'descripcion:SALES_TEXT_INVALID'],
+    [{ unidad: 'Pie\nza' }, 'unidad:SALES_TEXT_INVALID'],
+    [{ noIdentificacion: 'SKU\n1' }, 'noIdentificacion:SALES_TEXT_INVALID'],
+    [{ tag: 'ONLINE\n' + 'TIENDA' }, 'tag:SALES_TEXT_INVALID'],
+    [
+      {
+        receptorRfc: 'XIA190128J61',
+        receptorNombre: 'XENON\nINDUSTRIAL ARTICLES',
+        receptorDomicilioFiscal: '76343',
+        receptorRegimenFiscal: '601',
+      },
+      'receptorNombre:SALES_TEXT_INVALID',
+    ],
     [{ vencimiento: '2026-11-19' }, 'vencimiento:SALES_VENCIMIENTO_INVALID'],
     [{ vencimiento: '2026-13-01' }, 'vencimiento:SALES_VENCIMIENTO_INVALID'],
     [{ importe: { amount: 1 } }, 'importe:SALES_IMPORTE_INVALID'],
   ])('rejects %j with %s', (values, expected) => {
     expect(codes(values)).toContain(expected);
     expect(row(values).value).toBeUndefined();
+  });
+
+  it('says where a line break is and how many lines the field runs over, and keeps a tab', () => {
+    const [issue] = row({ descripcion: 'Tacos\nT2,S1,2026-11-17,50.00,Agua\nT3' }, 7).issues;
+    expect(issue).toMatchObject({ row: 7, field: 'descripcion', code: 'SALES_TEXT_INVALID' });
+    expect(issue?.message).toMatch(/^descripcion holds a line break \(it runs over 3 lines\)/);
+    // Surrounding whitespace is trimmed from every cell; a tab inside survives every target as is.
+    expect(row({ descripcion: '\nTacos\tal pastor\r\n' }).value?.descripcion).toBe('Tacos\tal pastor');
   });
 
   it('keeps the key of a broken row so the whole ticket is rejected, and has none without a ticket', () => {

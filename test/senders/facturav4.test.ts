@@ -51,6 +51,24 @@ describe('Factu-Ramval orders (seed 001) against the sandbox', () => {
     expect(activeFolios(sb).sort()).toEqual(orders(8).map((o) => o.folio));
   });
 
+  it('sends an importe no JSON number holds exactly as its string (seed 001 takes "200.00"), so the provider stores it as written', async () => {
+    sb = await sandbox();
+    const client = ordersClient(sb);
+    const big = OrderSchema.parse({ ...order(0), importe: '1234567890123456.78' });
+    const small = OrderSchema.parse({ ...order(1), importe: '9999999999999.99' });
+    const run = await createOrders(client, [big, small], { chunkSize: 10 });
+    expect(run.counts.stored).toBe(2);
+    const stored = Object.values(sb.state.facturav4.facturamval?.orders ?? {}).map((o) => [
+      o.folio,
+      o.importe,
+    ]);
+    // As a number the sandbox's JSON.parse would have stored 1234567890123456.8.
+    expect(stored).toEqual([
+      [big.folio, '1234567890123456.78'],
+      [small.folio, '9999999999999.99'],
+    ]);
+  });
+
   it('counts a repeated folio as stored when it matches and as a conflict when it differs', async () => {
     sb = await sandbox();
     const client = ordersClient(sb);

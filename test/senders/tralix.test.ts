@@ -43,6 +43,19 @@ function archivoFuente(numeroTicket: string, monto = '116.00'): string {
 
 const fastWait = { intervalMs: 1, maxIntervalMs: 2, timeoutMs: 5_000 };
 
+describe('Tralix ticket input (seed 000)', () => {
+  it('refuses a monto no JSON number holds exactly: seed 000 sends monto as a number only', () => {
+    const parsed = TralixTicketSchema.safeParse({ ...ticket(1), monto: '1234567890123456.78' });
+    expect(parsed.success).toBe(false);
+    expect(parsed.error?.issues.map((i) => [i.path.join('.'), i.message])).toEqual([
+      ['monto', "has more than 15 digits, which the provider's JSON number cannot hold exactly"],
+    ]);
+    expect(TralixTicketSchema.parse({ ...ticket(1), monto: '9999999999999.99' }).monto).toBe(
+      '9999999999999.99',
+    );
+  });
+});
+
 describe('Tralix tickets (seed 000) against the sandbox', () => {
   it('stores, answers "aun no genera cfdi", then the CFDI once self-invoiced, and expires', async () => {
     sb = await sandbox();

@@ -1,6 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatAmount, formatExact, Money, parseRate } from '../../src/money.js';
+import {
+  fitsJsonNumber,
+  formatAmount,
+  formatExact,
+  integerDigitsOf,
+  Money,
+  parseRate,
+} from '../../src/money.js';
 
 describe('money helpers added for the tax core', () => {
   it.each([
@@ -29,6 +36,37 @@ describe('money helpers added for the tax core', () => {
       ),
       { numRuns: 2000 },
     );
+  });
+
+  it.each([
+    ['9999999999999.99', true],
+    ['0.000001', true],
+    ['100.00', true],
+    ['999999999999999', true],
+    ['99999999999999.99', false],
+    ['1234567890123456.78', false],
+    ['99999999999999999999999.99', false],
+    ['1e5', false],
+  ])('fitsJsonNumber(%s) is %s', (text, fits) => {
+    expect(fitsJsonNumber(text)).toBe(fits);
+  });
+
+  it('fitsJsonNumber holds what it promises: a double reads the amount back, shortest and at its decimals', () => {
+    fc.assert(
+      fc.property(fc.bigInt({ min: 0n, max: 10n ** 18n }), fc.integer({ min: 0, max: 6 }), (units, d) => {
+        const digits = units.toString().padStart(d + 1, '0');
+        const text = d === 0 ? digits : `${digits.slice(0, -d)}.${digits.slice(-d)}`;
+        if (!fitsJsonNumber(text)) return;
+        const read = JSON.parse(text) as number;
+        expect(read.toFixed(d)).toBe(text);
+        expect(new Money(String(read)).eq(new Money(text))).toBe(true);
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
+  it('integerDigitsOf counts integer digits, leading zeros aside', () => {
+    expect([integerDigitsOf('0012.50'), integerDigitsOf('0.5'), integerDigitsOf('123')]).toEqual([2, 0, 3]);
   });
 
   it('parseRate takes a TasaOCuota as written and refuses anything else with RATE_INVALID', () => {
