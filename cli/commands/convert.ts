@@ -9,7 +9,7 @@ import {
 import { layoutToModelJson, modelJsonToLayout, splitLayoutLines } from '../../src/documents/layout-json.js';
 import { layoutToRecordsJson, recordsJsonToLayout } from '../../src/documents/records.js';
 import { type Issue, issueToJson } from '../../src/issues.js';
-import type { LayoutDefinition } from '../../src/layouts/index.js';
+import { encodeLayoutText, type LayoutDefinition } from '../../src/layouts/index.js';
 import { parseJsonText } from '../../src/model/json.js';
 import { validateComprobante } from '../../src/rules/index.js';
 import { sealComprobante } from '../../src/sealing/seal.js';
@@ -84,7 +84,8 @@ export const convertCommand = {
         const text = recordsJsonToLayout(layout as LayoutDefinition, Buffer.from(bytes).toString('utf8'), {
           variant: args.variant,
         });
-        if (text.text === undefined || args.to === 'layout') return finish(args, text, 'records', args.to);
+        if (text.text === undefined || args.to === 'layout')
+          return finish(args, text, 'records', args.to, layout);
         steps.push(...text.issues);
         bytes = text.text;
       }
@@ -95,6 +96,7 @@ export const convertCommand = {
           { ...records, issues: [...steps, ...records.issues] },
           args.from ?? from,
           'records',
+          layout,
         );
       }
       const format = from ?? detectFormat(bytes, args.input);
@@ -103,7 +105,13 @@ export const convertCommand = {
       if (args.to === 'json' && format === 'layout' && layout !== undefined) {
         // A draft the layout fills in part is written with what is missing as warnings.
         const json = layoutToModelJson(layout, bytes, { variant: args.variant });
-        return finish(args, { ...json, issues: [...steps, ...json.issues] }, args.from ?? format, 'json');
+        return finish(
+          args,
+          { ...json, issues: [...steps, ...json.issues] },
+          args.from ?? format,
+          'json',
+          layout,
+        );
       }
       if (args.to === 'layout' && format === 'json') {
         const lines = splitLayoutLines(parseJsonText(Buffer.from(bytes).toString('utf8'), args.input));
@@ -115,6 +123,7 @@ export const convertCommand = {
             }),
             'json',
             'layout',
+            layout,
           );
       }
       const read = readDocument(bytes, { from: format, layout, variant: args.variant });
@@ -147,7 +156,7 @@ export const convertCommand = {
       if (args.json === true && args.output === '-') {
         return { ok: true, issues, outputs: { from: read.format, to: args.to, document: written.text } };
       }
-      await writeOutput(args.output, written.text);
+      await writeOutput(args.output, outputBytes(written.text, args.to, layout));
       return { ok: true, issues, outputs: { from: read.format, to: args.to, file: args.output } };
     }),
 } satisfies CommandModule<GlobalArgs, ConvertArgs>;
@@ -158,10 +167,23 @@ async function finish(
   converted: { readonly text?: string; readonly issues: Issue[] },
   from: ConvertFormat,
   to: ConvertFormat,
+  layout: LayoutDefinition | undefined,
 ): Promise<CommandResult> {
   if (converted.text === undefined) return { ok: false, issues: converted.issues, outputs: { from, to } };
   if (args.json === true && args.output === '-')
     return { ok: true, issues: converted.issues, outputs: { from, to, document: converted.text } };
-  await writeOutput(args.output, converted.text);
+  await writeOutput(args.output, outputBytes(converted.text, to, layout));
   return { ok: true, issues: converted.issues, outputs: { from, to, file: args.output } };
+}
+
+/**
+ * What goes to the file: a layout text in its definition's encoding (a latin1 layout is written as
+ * ISO-8859-1 bytes, as a provider that reads it expects), everything else as UTF-8 text.
+ */
+function outputBytes(
+  text: string,
+  to: ConvertFormat,
+  layout: LayoutDefinition | undefined,
+): string | Uint8Array {
+  return to === 'layout' && layout !== undefined ? encodeLayoutText(layout, text) : text;
 }

@@ -345,3 +345,29 @@ describe.concurrent('convert usage errors: exit 2, the command does not run', ()
     expect(run.stderr).not.toMatch(STACK_FRAME);
   });
 });
+
+describe('convert --to layout with a latin1 definition', () => {
+  it('writes the text as ISO-8859-1 bytes and reads them back to the same document', async () => {
+    const definition = JSON.parse(
+      readFileSync(join(ROOT, 'schemas/layouts/tralix-40.json'), 'utf8'),
+    ) as Record<string, unknown>;
+    const layoutFile = scratch.file(
+      'tralix-40-latin1.json',
+      JSON.stringify({ ...definition, id: 'tralix-40-latin1', encoding: 'latin1' }),
+    );
+    const json = scratch.file(
+      'latin1.json',
+      PARCIAL_TEXT.replace(/"nombre": "([^"]*)"/, '"nombre": "PEÑA ÁLVAREZ"'),
+    );
+    const out = join(scratch.dir, 'latin1.txt');
+    const run = await runCli(['convert', json, '--to', 'layout', '--layout', layoutFile, '-o', out]);
+    expect(run.code, run.stderr).toBe(0);
+    const bytes = readFileSync(out);
+    // Ñ is one byte 0xD1 in ISO-8859-1 (two, C3 91, in UTF-8).
+    expect(bytes.includes(Buffer.from('PE\u00d1A \u00c1LVAREZ', 'latin1'))).toBe(true);
+    expect(bytes.includes(Buffer.from('PEÑA', 'utf8'))).toBe(false);
+    const back = await runCli(['convert', out, '--from', 'layout', '--layout', layoutFile, '--to', 'json']);
+    expect(back.code, back.stderr).toBe(0);
+    expect(back.stdout).toContain('PEÑA ÁLVAREZ');
+  });
+});
