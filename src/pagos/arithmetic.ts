@@ -1,4 +1,4 @@
-import type { ImpuestosP, Pago, Totales } from '../model/pagos.js';
+import type { DoctoRelacionado, ImpuestosP, Pago, RetencionP, Totales, TrasladoP } from '../model/pagos.js';
 import { ceilTo, decimalsOf, isAmountText, Money, truncTo } from '../money.js';
 
 /*
@@ -197,4 +197,70 @@ export function impPagadoLimits(
   const lower = pagado.minus(hI).dividedBy(eq.plus(hE).minus(GUIA_EPSILON));
   const upper = pagado.plus(hI).minus(GUIA_EPSILON).dividedBy(eq.minus(hE));
   return { lower: truncTo(lower, decimalsP), upper: ceilTo(upper, decimalsP) };
+}
+
+/** How {@link groupImpuestosP} sums the DR amounts of a group: add one (undefined when it cannot), write the sum. */
+export interface ImpuestoPSums<S> {
+  readonly add: (sum: S | undefined, text: string, equivalenciaDR: string | undefined) => S | undefined;
+  readonly write: (sum: S) => string;
+}
+
+/**
+ * ImpuestosP of a payment from its DRs' taxes: one RetencionP per ImpuestoDR (CRP20263), one TrasladoP
+ * per ImpuestoDR, TipoFactorDR and TasaOCuotaDR (CRP20271), in the order the groups first appear,
+ * each amount summed and written by `sums` (converted with EquivalenciaDR on decimals, exact on
+ * scaled integers). `{ value: undefined }` when no DR has taxes; undefined when `sums` could not add
+ * an amount.
+ */
+export function groupImpuestosP<S>(
+  doctos: readonly DoctoRelacionado[],
+  sums: ImpuestoPSums<S>,
+): { value: ImpuestosP | undefined } | undefined {
+  const retenciones = new Map<string, S>();
+  const traslados = new Map<string, { node: Omit<TrasladoP, 'baseP' | 'importeP'>; base?: S; importe?: S }>();
+  for (const d of doctos) {
+    for (const r of d.impuestosDR?.retencionesDR ?? []) {
+      const sum = sums.add(retenciones.get(r.impuestoDR), r.importeDR, d.equivalenciaDR);
+      if (sum === undefined) return undefined;
+      retenciones.set(r.impuestoDR, sum);
+    }
+    for (const t of d.impuestosDR?.trasladosDR ?? []) {
+      const key = trasladoKey(t.impuestoDR, t.tipoFactorDR, t.tasaOCuotaDR);
+      let group = traslados.get(key);
+      if (group === undefined) {
+        group = {
+          node: {
+            impuestoP: t.impuestoDR,
+            tipoFactorP: t.tipoFactorDR,
+            ...(t.tasaOCuotaDR === undefined ? {} : { tasaOCuotaP: t.tasaOCuotaDR }),
+          },
+        };
+        traslados.set(key, group);
+      }
+      const base = sums.add(group.base, t.baseDR, d.equivalenciaDR);
+      if (base === undefined) return undefined;
+      group.base = base;
+      if (t.importeDR !== undefined) {
+        const importe = sums.add(group.importe, t.importeDR, d.equivalenciaDR);
+        if (importe === undefined) return undefined;
+        group.importe = importe;
+      }
+    }
+  }
+  if (retenciones.size === 0 && traslados.size === 0) return { value: undefined };
+  const retencionesP: RetencionP[] = [...retenciones].map(([impuestoP, sum]) => ({
+    impuestoP,
+    importeP: sums.write(sum),
+  }));
+  const trasladosP: TrasladoP[] = [...traslados.values()].map((g) => ({
+    baseP: sums.write(g.base as S),
+    ...g.node,
+    ...(g.importe === undefined ? {} : { importeP: sums.write(g.importe) }),
+  }));
+  return {
+    value: {
+      ...(retencionesP.length > 0 ? { retencionesP } : {}),
+      ...(trasladosP.length > 0 ? { trasladosP } : {}),
+    },
+  };
 }

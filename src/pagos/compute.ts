@@ -8,21 +8,19 @@ import type {
   Pago,
   Pagos,
   RetencionDR,
-  RetencionP,
   Totales,
   TrasladoDR,
-  TrasladoP,
 } from '../model/pagos.js';
 import { decimalsOf, formatAmount, formatExact, isAmountText, Money } from '../money.js';
 import {
   EXENTO,
+  groupImpuestosP,
   impPagadoLimits,
   MAX_DECIMALS,
   round,
   TOTAL_LINES,
   TOTALES_DECIMALS,
   totalesSums,
-  trasladoKey,
 } from './arithmetic.js';
 import type { DoctoRelacionadoFacts, ImpuestoFact, PagoFacts, PagosFacts } from './facts.js';
 import { pagosOnUnits } from './units.js';
@@ -520,50 +518,7 @@ function writeConverted(c: Converted): string {
 
 /** ImpuestosP of a payment: its DRs' taxes grouped and converted with EquivalenciaDR (CRP20263, 20265, 20268, 20271, 20274). */
 export function computeImpuestosP(doctos: readonly DoctoRelacionado[]): ImpuestosP | undefined {
-  const retenciones = new Map<string, Converted>();
-  const traslados = new Map<
-    string,
-    { node: Omit<TrasladoP, 'baseP' | 'importeP'>; base?: Converted; importe?: Converted }
-  >();
-  for (const d of doctos) {
-    for (const r of d.impuestosDR?.retencionesDR ?? []) {
-      retenciones.set(
-        r.impuestoDR,
-        addConverted(retenciones.get(r.impuestoDR), r.importeDR, d.equivalenciaDR),
-      );
-    }
-    for (const t of d.impuestosDR?.trasladosDR ?? []) {
-      const key = trasladoKey(t.impuestoDR, t.tipoFactorDR, t.tasaOCuotaDR);
-      let group = traslados.get(key);
-      if (group === undefined) {
-        group = {
-          node: {
-            impuestoP: t.impuestoDR,
-            tipoFactorP: t.tipoFactorDR,
-            ...(t.tasaOCuotaDR === undefined ? {} : { tasaOCuotaP: t.tasaOCuotaDR }),
-          },
-        };
-        traslados.set(key, group);
-      }
-      group.base = addConverted(group.base, t.baseDR, d.equivalenciaDR);
-      if (t.importeDR !== undefined)
-        group.importe = addConverted(group.importe, t.importeDR, d.equivalenciaDR);
-    }
-  }
-  if (retenciones.size === 0 && traslados.size === 0) return undefined;
-  const retencionesP: RetencionP[] = [...retenciones].map(([impuestoP, c]) => ({
-    impuestoP,
-    importeP: writeConverted(c),
-  }));
-  const trasladosP: TrasladoP[] = [...traslados.values()].map((g) => ({
-    baseP: writeConverted(g.base as Converted),
-    ...g.node,
-    ...(g.importe === undefined ? {} : { importeP: writeConverted(g.importe) }),
-  }));
-  return {
-    ...(retencionesP.length > 0 ? { retencionesP } : {}),
-    ...(trasladosP.length > 0 ? { trasladosP } : {}),
-  };
+  return groupImpuestosP<Converted>(doctos, { add: addConverted, write: writeConverted })?.value;
 }
 
 /** Totales of computed payments, in MXN at 2 decimals (CRP20201–CRP20211). */

@@ -6,13 +6,11 @@ import type {
   Pago,
   Pagos,
   RetencionDR,
-  RetencionP,
   Totales,
   TrasladoDR,
-  TrasladoP,
 } from '../model/pagos.js';
 import { decimalsOf, floorDiv, formatUnits, POWERS_OF_TEN, roundUnits, unitsOf } from '../money.js';
-import { EXENTO, TOTAL_LINES, TOTALES_DECIMALS, trasladoKey } from './arithmetic.js';
+import { EXENTO, groupImpuestosP, TOTAL_LINES, TOTALES_DECIMALS, trasladoKey } from './arithmetic.js';
 import type { DoctoRelacionadoFacts, ImpuestoFact, PagoFacts, PagosFacts } from './facts.js';
 
 /*
@@ -170,56 +168,7 @@ function writeSum(s: UnitSum): string {
 
 /** ImpuestosP of DRs whose EquivalenciaDR is 1: exact sums, grouped as computeImpuestosP groups them. */
 function impuestosPOf(doctos: readonly DoctoRelacionado[]): { value: ImpuestosP | undefined } | undefined {
-  const retenciones = new Map<string, UnitSum>();
-  const traslados = new Map<
-    string,
-    { node: Omit<TrasladoP, 'baseP' | 'importeP'>; base?: UnitSum; importe?: UnitSum }
-  >();
-  for (const d of doctos) {
-    for (const r of d.impuestosDR?.retencionesDR ?? []) {
-      const sum = addText(retenciones.get(r.impuestoDR), r.importeDR);
-      if (sum === undefined) return undefined;
-      retenciones.set(r.impuestoDR, sum);
-    }
-    for (const t of d.impuestosDR?.trasladosDR ?? []) {
-      const key = trasladoKey(t.impuestoDR, t.tipoFactorDR, t.tasaOCuotaDR);
-      let group = traslados.get(key);
-      if (group === undefined) {
-        group = {
-          node: {
-            impuestoP: t.impuestoDR,
-            tipoFactorP: t.tipoFactorDR,
-            ...(t.tasaOCuotaDR === undefined ? {} : { tasaOCuotaP: t.tasaOCuotaDR }),
-          },
-        };
-        traslados.set(key, group);
-      }
-      const base = addText(group.base, t.baseDR);
-      if (base === undefined) return undefined;
-      group.base = base;
-      if (t.importeDR !== undefined) {
-        const importe = addText(group.importe, t.importeDR);
-        if (importe === undefined) return undefined;
-        group.importe = importe;
-      }
-    }
-  }
-  if (retenciones.size === 0 && traslados.size === 0) return { value: undefined };
-  const retencionesP: RetencionP[] = [...retenciones].map(([impuestoP, s]) => ({
-    impuestoP,
-    importeP: writeSum(s),
-  }));
-  const trasladosP: TrasladoP[] = [...traslados.values()].map((g) => ({
-    baseP: writeSum(g.base as UnitSum),
-    ...g.node,
-    ...(g.importe === undefined ? {} : { importeP: writeSum(g.importe) }),
-  }));
-  return {
-    value: {
-      ...(retencionesP.length > 0 ? { retencionesP } : {}),
-      ...(trasladosP.length > 0 ? { trasladosP } : {}),
-    },
-  };
+  return groupImpuestosP<UnitSum>(doctos, { add: (sum, text) => addText(sum, text), write: writeSum });
 }
 
 function pagoOnUnits(facts: PagoFacts): { pago: Pago; montoCents: number } | undefined {
