@@ -128,7 +128,14 @@ function checkConsistent(group: PaymentGroup): void {
         });
       }
     }
-    if (JSON.stringify(payment.receptor) !== JSON.stringify(first.receptor)) {
+    const a = payment.receptor;
+    const b = first.receptor;
+    if (
+      a.rfc !== b.rfc ||
+      a.nombre !== b.nombre ||
+      a.domicilioFiscalReceptor !== b.domicilioFiscalReceptor ||
+      a.regimenFiscalReceptor !== b.regimenFiscalReceptor
+    ) {
       group.issues.push({
         row: row.row,
         field: 'receptorRfc',
