@@ -6,8 +6,7 @@
 // `build --to pagos-zip` end to end beside archiver alone zipping the same REP XML.
 import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
-import { parse as parseCsv } from 'csv-parse';
+import { fileURLToPath } from 'node:url';
 import {
   buildReps,
   computePagos,
@@ -17,9 +16,11 @@ import {
   renderComprobante,
   repComprobante,
 } from '../dist/src/index.js';
-import { archiverAlone, runCli, workspace } from './build.mjs';
+import { archiverAlone, runCli, runTimed, workspace } from './build.mjs';
 import { figure } from './figures.mjs';
 import { highBitsRandom } from './varied-data.mjs';
+
+const BUILD_ALONE = fileURLToPath(new URL('./pagos-build.mjs', import.meta.url));
 
 export const TARGETS = Object.freeze({ repsPerSecond: 5_000, zipRatio: 0.8 });
 
@@ -143,26 +144,6 @@ function exportText(facts) {
   return `${lines.join('\n')}\n`;
 }
 
-/** Reads the export and builds every REP's XML in memory (buildReps, fast rules, one thread); seconds and the REPs. */
-async function buildInProcess(text, config) {
-  const started = performance.now();
-  const reps = [];
-  const records = readSalesRecords([text], { columnSet: PAYMENT_COLUMN_SET });
-  for await (const item of buildReps(records, config)) {
-    if (item.kind !== 'output') throw new Error(`rejected: ${JSON.stringify(item.reject)}`);
-    reps.push(item.value);
-  }
-  return { seconds: (performance.now() - started) / 1000, reps };
-}
-
-/** csv-parse alone over the same text, in process: the floor of reading it. */
-async function csvParseAlone(text) {
-  const started = performance.now();
-  let rows = 0;
-  for await (const _record of Readable.from([text]).pipe(parseCsv({ columns: true }))) rows++;
-  return { seconds: (performance.now() - started) / 1000, rows };
-}
-
 /**
  * The same payments as a payments export: REPs built from it in process (reading included, three
  * rounds, the median taken) beside csv-parse alone reading it, and `build --to pagos-zip` end to end
@@ -174,24 +155,21 @@ async function benchPagosExport(facts) {
     const text = exportText(facts);
     const input = join(dir, 'pagos.csv');
     await writeFile(input, text);
-    const config = parseSalesConfig(EXPORT_CONFIG);
-    const rounds = [];
-    const parses = [];
-    let reps = [];
-    for (let round = 0; round < 3; round++) {
-      // Each side starts from a collected heap: the sections before leave a large one behind.
-      reps = [];
-      globalThis.gc?.();
-      parses.push((await csvParseAlone(text)).seconds);
-      globalThis.gc?.();
-      const built = await buildInProcess(text, config);
-      rounds.push(built.seconds);
-      reps = built.reps;
-    }
+    // Read and built in a fresh process, three rounds; the median round of each side is the figure.
+    const inProcess = await runTimed([process.execPath, BUILD_ALONE, input, '3'], dir, {
+      captureStdout: true,
+    });
+    if (inProcess.code !== 0)
+      throw new Error(`bench/pagos-build.mjs exited ${inProcess.code}: ${inProcess.stderr}`);
+    const { parse: parses, build: rounds, reps: built } = JSON.parse(inProcess.stdout);
+    if (built !== facts.length) throw new Error(`built ${built} REPs of ${facts.length}`);
     const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
     const run = await runCli(['build', input, '--to', 'pagos-zip', '--out', join(dir, 'reps.zip')], dir);
     if (run.code !== 0) throw new Error(`build --to pagos-zip exited ${run.code}: ${run.stderr}`);
-    const files = reps.map((r) => ({ name: r.name, content: r.text }));
+    const config = parseSalesConfig(EXPORT_CONFIG);
+    const files = [];
+    for await (const item of buildReps(readSalesRecords([text], { columnSet: PAYMENT_COLUMN_SET }), config))
+      if (item.kind === 'output') files.push({ name: item.value.name, content: item.value.text });
     const aloneSeconds = await archiverAlone(files, join(dir, 'alone.zip'));
     const count = facts.length;
     return {
@@ -201,7 +179,7 @@ async function benchPagosExport(facts) {
         unit: 'REPs/s',
         baseline: { name: 'csv-parse alone reading the same file', value: count / median(parses) },
         targets: [{ on: 'value', op: '>=', limit: TARGETS.repsPerSecond }],
-        detail: `one thread, library calls; rounds ${rounds.map((r) => Math.round(count / r).toLocaleString('en-US')).join(', ')} REPs/s`,
+        detail: `one thread, library calls in a fresh process; rounds ${rounds.map((r) => Math.round(count / r).toLocaleString('en-US')).join(', ')} REPs/s`,
       }),
       repsExport: figure({
         label: `build --to pagos-zip: ${count.toLocaleString('en-US')} payments × 3 invoices from a CSV into a ZIP (CLI, start-up included)`,

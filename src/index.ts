@@ -204,12 +204,16 @@ export {
 } from './pagos/index.js';
 // payments exports: one REP per payment (rows read with PAYMENT_COLUMN_SET)
 export {
+  type BuildRepsOnThreadOptions,
   type BuildRepsOptions,
   buildReps,
+  buildRepsOnThread,
   PAYMENT_ISSUE_CODES,
   type PaymentIssueCode,
   type RepDocument,
   type RepItem,
+  type RepOutput,
+  type RepThreadItem,
 } from './payments/index.js';
 export { checkRfc, personaOf, RFCS_GENERICOS, type RfcCheck, rfcCheckDigit } from './rfc/rfc.js';
 // rules

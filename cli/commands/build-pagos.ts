@@ -1,8 +1,16 @@
 import { writeFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
+import { WORKER_MIN_BYTES } from '../../src/batch/build-sales-export.js';
 import type { ValidationLevel } from '../../src/batch/index.js';
 import { type BundleFile, uniqueNames } from '../../src/bundle/index.js';
-import { buildReps, type RepItem } from '../../src/payments/index.js';
+import {
+  buildReps,
+  buildRepsOnThread,
+  type RepDocument,
+  type RepItem,
+  type RepThreadItem,
+} from '../../src/payments/index.js';
 import { PAYMENT_COLUMN_SET } from '../../src/sales/index.js';
 import { checkCsdRfc } from '../../src/sealing/seal.js';
 import { type CommandResult, usage } from '../command.js';
@@ -32,13 +40,26 @@ export interface PagosBuildArgs extends SalesInputArgs, CsdArgs {
   'max-files'?: number | undefined;
   'max-bytes'?: number | undefined;
   validate?: ValidationLevel | undefined;
+  jobs?: number | undefined;
+}
+
+/** What a payments target writes of each REP. */
+type RepOut = Pick<RepDocument, 'name' | 'text' | 'serie' | 'folio' | 'total'>;
+
+/**
+ * Whether the REPs are built on a thread of their own while this one writes them: `--jobs N ≥ 1`
+ * asks for it; by default, an export over WORKER_MIN_BYTES on a machine with more than one CPU.
+ */
+function onThread(args: PagosBuildArgs, size: number): boolean {
+  if (args.jobs !== undefined) return args.jobs >= 1;
+  return size >= WORKER_MIN_BYTES && availableParallelism() > 1;
 }
 
 async function* counted(
-  items: AsyncIterable<RepItem>,
+  items: AsyncIterable<RepItem | RepThreadItem>,
   rejects: RejectsWriter,
   counts: { payments: number; written: number; rejected: number },
-): AsyncGenerator<Extract<RepItem, { kind: 'output' }>['value']> {
+): AsyncGenerator<RepOut> {
   for await (const item of items) {
     counts.payments++;
     if (item.kind === 'reject') {
@@ -65,6 +86,8 @@ export async function runPagosBuild(args: PagosBuildArgs): Promise<CommandResult
   const maxBytes = args['max-bytes'] ?? config.bundle.maxBytes;
   if (!Number.isInteger(maxFiles) || maxFiles < 1) throw usage('--max-files must be a whole number ≥ 1');
   if (!Number.isInteger(maxBytes) || maxBytes < 1) throw usage('--max-bytes must be a whole number ≥ 1');
+  if (args.jobs !== undefined && (!Number.isInteger(args.jobs) || args.jobs < 0))
+    throw usage('--jobs must be a whole number ≥ 0');
   const csd = await csdFromArgs(args);
   if (csd !== undefined) {
     if (layout !== undefined) throw usage('--cer/--key seal XML: use them with --to pagos-xml or pagos-zip');
@@ -81,12 +104,12 @@ export async function runPagosBuild(args: PagosBuildArgs): Promise<CommandResult
       args.rejects === undefined ? undefined : await staged.file(args.rejects),
       'payment',
     );
-    const items = buildReps(source.records(), config, {
-      csd,
-      layout,
-      stats,
-      validation: args.validate ?? 'fast',
-    });
+    const validation = args.validate ?? 'fast';
+    const threaded = onThread(args, source.size);
+    outputs.threads = threaded ? 1 : 0;
+    const items = threaded
+      ? buildRepsOnThread(source.path, config, { read: source.read, csd, layout, stats, validation })
+      : buildReps(source.records(), config, { csd, layout, stats, validation });
     const unique = uniqueNames();
     try {
       if (args.to !== 'pagos-zip') {

@@ -37,6 +37,7 @@ import {
   type CsvDelimiter,
   type GroupOrder,
   parseSalesConfig,
+  type ReadSalesOptions,
   readSalesRecords,
   rejectToJsonLine,
   type SalesConfig,
@@ -191,6 +192,8 @@ export interface SalesSource {
   bytesRead(): number;
   /** Reads the export from the start. */
   records(): AsyncIterable<SalesRecord>;
+  /** How records() reads it (for a thread that reads the file itself). */
+  readonly read: Pick<ReadSalesOptions, 'format' | 'delimiter' | 'encoding' | 'columns'>;
   /** Removes the spill file of standard input, if any. */
   cleanup(): Promise<void>;
 }
@@ -237,19 +240,19 @@ export async function openSales(
       yield chunk as Buffer;
     }
   }
+  const read = {
+    format: args.format ?? config.input.format,
+    delimiter: delimiterOf(args.delimiter) ?? config.input.delimiter,
+    encoding: args.encoding ?? config.input.encoding,
+    columns: columns.renames ?? config.columns,
+  };
   return {
     order,
     path: file,
     size,
     bytesRead: () => bytes,
-    records: () =>
-      readSalesRecords(chunks(), {
-        format: args.format ?? config.input.format,
-        delimiter: delimiterOf(args.delimiter) ?? config.input.delimiter,
-        encoding: args.encoding ?? config.input.encoding,
-        columns: columns.renames ?? config.columns,
-        columnSet: columns.set,
-      }),
+    read,
+    records: () => readSalesRecords(chunks(), { ...read, columnSet: columns.set }),
     cleanup: async () => {
       if (spill !== undefined) await rm(spill, { recursive: true, force: true });
     },
@@ -814,7 +817,7 @@ export const buildCommand = {
       .option('jobs', {
         type: 'number',
         describe:
-          'Worker threads that build pieces of the export (default for exports over 2 MB: one per CPU, at most 4, for tralix-tickets and tralix-async, one fewer for documents; orders, a single CPU and 0: the main thread)',
+          'Worker threads that build pieces of the export (default for exports over 2 MB: one per CPU, at most 4, for tralix-tickets and tralix-async, one fewer for documents; orders, a single CPU and 0: the main thread). Payments targets: any N ≥ 1 builds the REPs on one thread beside the one writing them (default over 2 MB on more than one CPU)',
       }) as unknown as Argv<GlobalArgs>,
   // yargs types a module's handler by the registry's loose args; the builder guarantees BuildArgs.
   handler: (args: ArgumentsCamelCase<GlobalArgs>) =>

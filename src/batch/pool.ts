@@ -1,8 +1,6 @@
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { CfdiLayoutError } from '../errors.js';
 import { KeyHashSet } from '../sales/key-set.js';
@@ -10,6 +8,7 @@ import type { SalesStats } from '../sales/ticket.js';
 import { cutExport, type Piece, type SliceFormat } from './cut.js';
 import { type PieceReply, type PieceRequest, WORKER_ROLE, type WorkerSetup } from './pool-worker.js';
 import { type BuildTarget, isLineTarget, type Produced, type StageSpec } from './stage.js';
+import { workerModule } from './worker-entry.js';
 
 /*
  * Parallel builds on worker threads. The main thread cuts the export between two tickets (cut.ts: a
@@ -63,23 +62,6 @@ function workerLimits(target: BuildTarget): {
     : { maxYoungGenerationSizeMb: 48, maxOldGenerationSizeMb: 64 };
 }
 
-/**
- * The worker's entry module: the compiled file beside this one (`dist/src/batch/`, also in an
- * installed package). Run from the TypeScript sources (a test runner), Node cannot load a `.ts`
- * worker, so the build's copy under `dist/` is used: `npm run build` first.
- */
-function workerEntry(): URL {
-  const here = new URL(import.meta.url);
-  if (!here.pathname.endsWith('.ts')) return new URL('./pool-worker.js', here);
-  const built = new URL('../../dist/src/batch/pool-worker.js', here);
-  if (!existsSync(fileURLToPath(built)))
-    throw new CfdiLayoutError(
-      'IO',
-      `the build worker ${fileURLToPath(built)} does not exist: run \`npm run build\` (worker threads run the compiled library)`,
-    );
-  return built;
-}
-
 const unsorted = (): CfdiLayoutError =>
   new CfdiLayoutError('SALES_UNSORTED', 'rows of a ticket appear in two places');
 
@@ -93,7 +75,7 @@ async function* runPieces(
   inFlight: number,
   partOf: ((seq: number) => string) | undefined,
 ): AsyncGenerator<PieceDone & { readonly part: string | undefined }> {
-  const entry = workerEntry();
+  const entry = workerModule(import.meta.url, './pool-worker.js', '../../dist/src/batch/pool-worker.js');
   const setup: WorkerSetup = { role: WORKER_ROLE, spec: run.spec, read: run.read, path: run.path };
   const workers = Array.from(
     { length: run.jobs },

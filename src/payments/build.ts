@@ -71,7 +71,7 @@ export interface BuildRepsOptions {
    * and whose output passes them all; the wrapper is repComprobante's fixed tipo P. `full`: every
    * offline rule (validateComprobante), about four times the cost.
    */
-  readonly validation?: ValidationLevel;
+  readonly validation?: ValidationLevel | undefined;
   /** Counts rows read. */
   readonly stats?: { rows: number };
 }

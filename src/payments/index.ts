@@ -8,3 +8,9 @@ export {
   parsePaymentRow,
   paymentKey,
 } from './row.js';
+export {
+  type BuildRepsOnThreadOptions,
+  buildRepsOnThread,
+  type RepOutput,
+  type RepThreadItem,
+} from './thread.js';

@@ -1,11 +1,11 @@
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Decimal } from 'decimal.js';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Pagos } from '../../src/model/pagos.js';
-import { buildReps, type RepItem } from '../../src/payments/index.js';
+import { buildReps, buildRepsOnThread, type RepItem, type RepThreadItem } from '../../src/payments/index.js';
 import { PAYMENT_COLUMN_SET, parseSalesConfig, readSalesRecords } from '../../src/sales/index.js';
 import { parseComprobante } from '../../src/xml/parse.js';
 import { readZip } from '../bundle/unzip.js';
@@ -328,4 +328,90 @@ describe.skipIf(!kitAvailable)('build --to pagos-xml | pagos-layout | pagos-zip 
     expect(entries.map((e) => e.name)).toEqual(names);
     for (const e of entries) expect(e.content.equals(readFileSync(join(dir, 'reps', e.name)))).toBe(true);
   });
+});
+
+describe('buildRepsOnThread', () => {
+  beforeAll(assertCliBuilt);
+  /** 400 payments of 1 to 3 invoices, every seventh one broken, amounts that do not repeat. */
+  function exportRows(): Row[] {
+    const rows: Row[] = [];
+    for (let p = 0; p < 400; p++) {
+      for (let d = 0; d < 1 + (p % 3); d++) {
+        const saldo = 100_000 + ((p * 7919 + d * 104_729) % 9_000_000);
+        const pagado = 1 + ((p * 31 + d * 17) % saldo);
+        const money = (cents: number) => `${Math.floor(cents / 100)}.${String(cents % 100).padStart(2, '0')}`;
+        rows.push(
+          row(`T${p}`, uuid(p * 10 + d), '1', money(saldo), p % 7 === 3 ? money(saldo + 1) : money(pagado), {
+            ...(d === 1 ? { retencionIsr: '10' } : {}),
+            ...(p % 5 === 0 ? { iva: '8' } : {}),
+          }),
+        );
+      }
+    }
+    return rows;
+  }
+
+  it('yields what buildReps yields over the same file, in order, rejects included, without the comprobante', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cfdi-reps-thread-'));
+    const file = join(dir, 'pagos.csv');
+    const text = csv(exportRows());
+    writeFileSync(file, text);
+    const { items, rows } = await build(text);
+    const stats = { rows: 0 };
+    const threaded: RepThreadItem[] = [];
+    for await (const item of buildRepsOnThread(file, CONFIG, { stats })) threaded.push(item);
+    const expected = items.map((item) => {
+      if (item.kind === 'reject') return item;
+      const { comprobante: _c, ...value } = item.value;
+      return { kind: 'output', value };
+    });
+    expect(items.filter((i) => i.kind === 'reject').length).toBeGreaterThan(40);
+    expect(threaded).toEqual(expected);
+    expect(stats.rows).toBe(rows);
+  });
+
+  it('reports a file it cannot read as IO, naming it', async () => {
+    const missing = join(tmpdir(), 'cfdi-reps-thread-missing.csv');
+    await expect(async () => {
+      for await (const _ of buildRepsOnThread(missing, CONFIG)) break;
+    }).rejects.toMatchObject({ code: 'IO', location: { file: missing } });
+  });
+
+  it.skipIf(!kitAvailable)(
+    'build --to pagos-zip writes the same ZIP on one thread and on two (--jobs 0 | 1)',
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'cfdi-reps-jobs-'));
+      const file = join(dir, 'pagos.csv');
+      writeFileSync(file, csv(exportRows()));
+      writeFileSync(join(dir, 'cfdi-layout.config.json'), JSON.stringify(CONFIG));
+      const runs = [];
+      for (const jobs of ['0', '1']) {
+        runs.push(
+          await runCli(
+            [
+              'build',
+              file,
+              '--to',
+              'pagos-zip',
+              '--out',
+              join(dir, `reps-${jobs}.zip`),
+              '--jobs',
+              jobs,
+              '--json',
+            ],
+            { cwd: dir },
+          ),
+        );
+      }
+      const [one, two] = runs as [Awaited<ReturnType<typeof runCli>>, Awaited<ReturnType<typeof runCli>>];
+      expect(one.code, one.stderr).toBe(1);
+      expect(two.code, two.stderr).toBe(1);
+      expect(two.stderr).toBe(one.stderr);
+      const threads = (run: { stdout: string }) =>
+        (JSON.parse(run.stdout) as { outputs: { threads: number } }).outputs.threads;
+      expect([threads(one), threads(two)]).toEqual([0, 1]);
+      expect(readFileSync(join(dir, 'reps-1.zip')).equals(readFileSync(join(dir, 'reps-0.zip')))).toBe(true);
+      expect(readZip(readFileSync(join(dir, 'reps-1.zip'))).length).toBeGreaterThan(300);
+    },
+  );
 });
