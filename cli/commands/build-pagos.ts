@@ -108,7 +108,7 @@ export async function runPagosBuild(args: PagosBuildArgs): Promise<CommandResult
     const threaded = onThread(args, source.size);
     outputs.threads = threaded ? 1 : 0;
     const items = threaded
-      ? buildRepsOnThread(source.path, config, { read: source.read, csd, layout, stats, validation })
+      ? buildRepsOnThread(source.chunks(), config, { read: source.read, csd, layout, stats, validation })
       : buildReps(source.records(), config, { csd, layout, stats, validation });
     const unique = uniqueNames();
     try {

@@ -192,6 +192,8 @@ export interface SalesSource {
   bytesRead(): number;
   /** Reads the export from the start. */
   records(): AsyncIterable<SalesRecord>;
+  /** The export's bytes from the start (what records() reads). */
+  chunks(): AsyncIterable<Uint8Array>;
   /** How records() reads it (for a thread that reads the file itself). */
   readonly read: Pick<ReadSalesOptions, 'format' | 'delimiter' | 'encoding' | 'columns'>;
   /** Removes the spill file of standard input, if any. */
@@ -252,6 +254,7 @@ export async function openSales(
     size,
     bytesRead: () => bytes,
     read,
+    chunks,
     records: () => readSalesRecords(chunks(), { ...read, columnSet: columns.set }),
     cleanup: async () => {
       if (spill !== undefined) await rm(spill, { recursive: true, force: true });

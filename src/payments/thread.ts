@@ -1,4 +1,3 @@
-import { createReadStream } from 'node:fs';
 import { isMainThread, type MessagePort, parentPort, Worker, workerData } from 'node:worker_threads';
 import type { ValidationLevel } from '../batch/comprobante.js';
 import { workerModule } from '../batch/worker-entry.js';
@@ -12,9 +11,9 @@ import type { Csd } from '../sealing/csd.js';
 import { buildReps, type RepDocument } from './build.js';
 
 /*
- * buildReps on a worker thread, for a payments export in a file: the thread reads, checks, computes
- * and writes every REP while the caller's thread does something else with them (zipping them, which
- * on a large export costs as much as building them). One thread, one producer: the REPs come back in
+ * buildReps on a worker thread: the caller's thread hands over the export's bytes as it reads them,
+ * and the thread reads the records, checks, computes and writes every REP while the caller's thread
+ * does something else with them (zipping them, which on a large export costs as much as building them). One thread, one producer: the REPs come back in
  * the order buildReps yields them, in batches, at most CREDITS batches ahead of the caller, so a
  * slow consumer holds the thread back instead of filling memory. What comes back is what goes out
  * (the text and what a manifest lists), not the comprobante.
@@ -49,7 +48,6 @@ export interface BuildRepsOnThreadOptions {
 
 interface Setup {
   readonly role: typeof ROLE;
-  readonly path: string;
   readonly config: SalesConfig;
   readonly options: Omit<BuildRepsOnThreadOptions, 'stats'>;
 }
@@ -65,16 +63,16 @@ type Reply =
     };
 
 /**
- * Builds the REPs of the payments export at `path` on a worker thread (see the module comment):
- * the same items, in the same order, as `buildReps` over the same file.
+ * Builds the REPs of a payments export on a worker thread (see the module comment): the same items,
+ * in the same order, as `buildReps` over the records of the same bytes.
  */
 export async function* buildRepsOnThread(
-  path: string,
+  chunks: AsyncIterable<Uint8Array>,
   config: SalesConfig,
   options: BuildRepsOnThreadOptions = {},
 ): AsyncGenerator<RepThreadItem> {
   const { stats, ...rest } = options;
-  const setup: Setup = { role: ROLE, path, config, options: rest };
+  const setup: Setup = { role: ROLE, config, options: rest };
   const worker = new Worker(
     workerModule(import.meta.url, './thread.js', '../../dist/src/payments/thread.js'),
     {
@@ -101,6 +99,17 @@ export async function* buildRepsOnThread(
     if (!finished) failure ??= new Error(`the REP worker stopped (exit code ${code})`);
     arrived();
   });
+  // The bytes go over as they are read (copies, transferred); a read failure ends the run.
+  const pump = (async () => {
+    for await (const chunk of chunks) {
+      const copy = new Uint8Array(chunk);
+      worker.postMessage({ kind: 'chunk', bytes: copy }, [copy.buffer]);
+    }
+    worker.postMessage({ kind: 'end' });
+  })().catch((err: unknown) => {
+    failure ??= err;
+    arrived();
+  });
   try {
     for (;;) {
       const reply = replies.shift();
@@ -124,24 +133,52 @@ export async function* buildRepsOnThread(
         if (stats !== undefined) stats.rows += reply.rows;
         return;
       }
-      worker.postMessage(1);
+      worker.postMessage({ kind: 'credit' });
       yield* reply.items;
     }
   } finally {
     finished = true;
     await worker.terminate();
+    await pump;
   }
 }
+
+/** What the caller's thread sends: the export's bytes, their end, and a credit per batch taken. */
+type Request =
+  | { readonly kind: 'chunk'; readonly bytes: Uint8Array }
+  | { readonly kind: 'end' }
+  | { readonly kind: 'credit' };
 
 /** The thread: builds every REP of the file and sends them in batches, as credits allow. */
 function serve(setup: Setup, port: MessagePort): void {
   let credits = CREDITS;
   let resume: (() => void) | undefined;
-  port.on('message', (credit: number) => {
-    credits += credit;
-    resume?.();
-    resume = undefined;
+  const received: Uint8Array[] = [];
+  let ended = false;
+  let more: (() => void) | undefined;
+  port.on('message', (request: Request) => {
+    if (request.kind === 'credit') {
+      credits++;
+      resume?.();
+      resume = undefined;
+      return;
+    }
+    if (request.kind === 'chunk') received.push(request.bytes);
+    else ended = true;
+    more?.();
+    more = undefined;
   });
+  async function* chunks(): AsyncGenerator<Uint8Array> {
+    for (;;) {
+      const chunk = received.shift();
+      if (chunk !== undefined) yield chunk;
+      else if (ended) return;
+      else
+        await new Promise<void>((resolve) => {
+          more = resolve;
+        });
+    }
+  }
   const send = async (items: RepThreadItem[]): Promise<void> => {
     while (credits <= 0)
       await new Promise<void>((resolve) => {
@@ -152,8 +189,7 @@ function serve(setup: Setup, port: MessagePort): void {
   };
   const run = async (): Promise<void> => {
     const stats = { rows: 0 };
-    const chunks = createReadStream(setup.path, { highWaterMark: 1 << 20 });
-    const records = readSalesRecords(chunks, { ...setup.options.read, columnSet: PAYMENT_COLUMN_SET });
+    const records = readSalesRecords(chunks(), { ...setup.options.read, columnSet: PAYMENT_COLUMN_SET });
     let batch: RepThreadItem[] = [];
     for await (const item of buildReps(records, setup.config, { ...setup.options, stats })) {
       if (item.kind === 'output') {
@@ -169,23 +205,14 @@ function serve(setup: Setup, port: MessagePort): void {
     port.postMessage({ kind: 'done', rows: stats.rows } satisfies Reply);
   };
   run().catch((err: unknown) => {
-    const io = (err as NodeJS.ErrnoException | undefined)?.code;
-    const reply: Reply =
-      typeof io === 'string' && !isCfdiLayoutError(err)
-        ? {
-            kind: 'failed',
-            code: 'IO',
-            location: { file: setup.path },
-            error: `cannot read ${setup.path}: ${io}`,
-          }
-        : isCfdiLayoutError(err)
-          ? {
-              kind: 'failed',
-              code: err.code,
-              ...(err.location === undefined ? {} : { location: err.location }),
-              error: err.message,
-            }
-          : { kind: 'failed', error: err instanceof Error ? (err.stack ?? err.message) : String(err) };
+    const reply: Reply = isCfdiLayoutError(err)
+      ? {
+          kind: 'failed',
+          code: err.code,
+          ...(err.location === undefined ? {} : { location: err.location }),
+          error: err.message,
+        }
+      : { kind: 'failed', error: err instanceof Error ? (err.stack ?? err.message) : String(err) };
     port.postMessage(reply);
   });
 }

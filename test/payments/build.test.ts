@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createReadStream, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Decimal } from 'decimal.js';
@@ -359,7 +359,8 @@ describe('buildRepsOnThread', () => {
     const { items, rows } = await build(text);
     const stats = { rows: 0 };
     const threaded: RepThreadItem[] = [];
-    for await (const item of buildRepsOnThread(file, CONFIG, { stats })) threaded.push(item);
+    for await (const item of buildRepsOnThread(createReadStream(file), CONFIG, { stats }))
+      threaded.push(item);
     const expected = items.map((item) => {
       if (item.kind === 'reject') return item;
       const { comprobante: _c, ...value } = item.value;
@@ -370,11 +371,17 @@ describe('buildRepsOnThread', () => {
     expect(stats.rows).toBe(rows);
   });
 
-  it('reports a file it cannot read as IO, naming it', async () => {
+  it('ends with the error of the bytes it is given, and with a reader error at its row', async () => {
     const missing = join(tmpdir(), 'cfdi-reps-thread-missing.csv');
     await expect(async () => {
-      for await (const _ of buildRepsOnThread(missing, CONFIG)) break;
-    }).rejects.toMatchObject({ code: 'IO', location: { file: missing } });
+      for await (const _ of buildRepsOnThread(createReadStream(missing), CONFIG)) break;
+    }).rejects.toMatchObject({ code: 'ENOENT' });
+    const header = (async function* () {
+      yield new TextEncoder().encode('no,payment,columns\n1,2,3\n');
+    })();
+    await expect(async () => {
+      for await (const _ of buildRepsOnThread(header, CONFIG)) break;
+    }).rejects.toMatchObject({ code: 'SALES_HEADER_INVALID' });
   });
 
   it.skipIf(!kitAvailable)(
