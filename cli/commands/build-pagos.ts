@@ -43,8 +43,11 @@ export interface PagosBuildArgs extends SalesInputArgs, CsdArgs {
   jobs?: number | undefined;
 }
 
-/** What a payments target writes of each REP. */
-type RepOut = Pick<RepDocument, 'name' | 'text' | 'serie' | 'folio' | 'total'>;
+/** What a payments target writes of each REP: its text, or its bytes and their hash from the thread. */
+type RepOut = Pick<RepDocument, 'name' | 'serie' | 'folio' | 'total'> & {
+  readonly content: string | Uint8Array;
+  readonly sha256?: string;
+};
 
 /**
  * Whether the REPs are built on a thread of their own while this one writes them: `--jobs N ≥ 1`
@@ -67,7 +70,8 @@ async function* counted(
       await rejects.write(item.reject);
     } else {
       counts.written++;
-      yield item.value;
+      const value = item.value;
+      yield 'text' in value ? { ...value, content: value.text } : value;
     }
   }
 }
@@ -115,14 +119,15 @@ export async function runPagosBuild(args: PagosBuildArgs): Promise<CommandResult
       if (args.to !== 'pagos-zip') {
         const dir = await staged.dir(out);
         for await (const rep of counted(items, rejects, counts))
-          await writeFile(join(dir, unique(rep.name)), rep.text);
+          await writeFile(join(dir, unique(rep.name)), rep.content);
         outputs.dir = out;
       } else {
         async function* files(): AsyncGenerator<BundleFile> {
           for await (const rep of counted(items, rejects, counts)) {
             yield {
               name: unique(rep.name),
-              content: rep.text,
+              content: rep.content,
+              ...(rep.sha256 === undefined ? {} : { sha256: rep.sha256 }),
               serie: rep.serie,
               folio: rep.folio,
               total: rep.total,

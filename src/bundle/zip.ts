@@ -159,8 +159,11 @@ export async function writeZipBundles(
   let current: OpenPart | undefined;
   try {
     for await (const file of files) {
+      // Bytes are taken as they are (a view, not a copy): a worker's transferred buffer, say.
       const content =
-        typeof file.content === 'string' ? Buffer.from(file.content, 'utf8') : Buffer.from(file.content);
+        typeof file.content === 'string'
+          ? Buffer.from(file.content, 'utf8')
+          : Buffer.from(file.content.buffer, file.content.byteOffset, file.content.byteLength);
       const size = content.length;
       if (
         current !== undefined &&

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { isMainThread, type MessagePort, parentPort, Worker, workerData } from 'node:worker_threads';
 import type { ValidationLevel } from '../batch/comprobante.js';
 import { workerModule } from '../batch/worker-entry.js';
@@ -25,8 +26,14 @@ const BATCH = 64;
 /** Batches the thread may send before the caller has taken them. */
 const CREDITS = 16;
 
-/** A REP as the thread sends it back: {@link RepDocument} without its comprobante. */
-export type RepOutput = Omit<RepDocument, 'comprobante'>;
+/**
+ * A REP as the thread sends it back: {@link RepDocument} without its comprobante, its text already
+ * encoded (UTF-8, transferred, not copied) and hashed (SHA-256, hex), as a ZIP manifest lists it.
+ */
+export type RepOutput = Omit<RepDocument, 'comprobante' | 'text'> & {
+  readonly content: Uint8Array;
+  readonly sha256: string;
+};
 
 /** What {@link buildRepsOnThread} yields, in the order buildReps yields it. */
 export type RepThreadItem =
@@ -185,16 +192,22 @@ function serve(setup: Setup, port: MessagePort): void {
         resume = resolve;
       });
     credits--;
-    port.postMessage({ kind: 'batch', items } satisfies Reply);
+    const transfer = items.flatMap((i) =>
+      i.kind === 'output' ? [i.value.content.buffer as ArrayBuffer] : [],
+    );
+    port.postMessage({ kind: 'batch', items } satisfies Reply, transfer);
   };
+  const encoder = new TextEncoder();
   const run = async (): Promise<void> => {
     const stats = { rows: 0 };
     const records = readSalesRecords(chunks(), { ...setup.options.read, columnSet: PAYMENT_COLUMN_SET });
     let batch: RepThreadItem[] = [];
     for await (const item of buildReps(records, setup.config, { ...setup.options, stats })) {
       if (item.kind === 'output') {
-        const { comprobante: _c, ...value } = item.value;
-        batch.push({ kind: 'output', value });
+        const { comprobante: _c, text, ...rest } = item.value;
+        const content = encoder.encode(text);
+        const sha256 = createHash('sha256').update(content).digest('hex');
+        batch.push({ kind: 'output', value: { ...rest, content, sha256 } });
       } else batch.push(item);
       if (batch.length === BATCH) {
         await send(batch);

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { createReadStream, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -363,8 +364,12 @@ describe('buildRepsOnThread', () => {
       threaded.push(item);
     const expected = items.map((item) => {
       if (item.kind === 'reject') return item;
-      const { comprobante: _c, ...value } = item.value;
-      return { kind: 'output', value };
+      const { comprobante: _c, text, ...value } = item.value;
+      const content = new TextEncoder().encode(text);
+      return {
+        kind: 'output',
+        value: { ...value, content, sha256: createHash('sha256').update(content).digest('hex') },
+      };
     });
     expect(items.filter((i) => i.kind === 'reject').length).toBeGreaterThan(40);
     expect(threaded).toEqual(expected);
