@@ -74,6 +74,8 @@ export interface CompiledRecord {
    */
   sharedArray: SharedArray | undefined;
   readonly hasComputed: boolean;
+  /** The fields with a `computed` value, in field order. */
+  readonly computedFields: readonly CompiledField[];
   readonly mappedFields: readonly CompiledField[];
 }
 
@@ -357,6 +359,7 @@ function compileNormalized(def: NormalizedLayoutDefinition): CompiledLayout {
       isLinkParent: false,
       sharedArray: undefined,
       hasComputed: fields.some((f) => f.computed !== undefined),
+      computedFields: fields.filter((f) => f.computed !== undefined),
       mappedFields: fields.filter((f) => f.path !== undefined),
     };
     siblings.push(record);
