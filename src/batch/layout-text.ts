@@ -1,4 +1,9 @@
-import { type CompiledLayout, compileLayout, type LayoutDefinition, layoutRenderer } from '../layouts/index.js';
+import {
+  type CompiledLayout,
+  compileLayout,
+  type LayoutDefinition,
+  layoutRenderer,
+} from '../layouts/index.js';
 import type { Comprobante } from '../model/comprobante.js';
 import type { SalesConfig } from '../sales/config.js';
 import type { RowIssue } from '../sales/rejects.js';
