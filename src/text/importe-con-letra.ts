@@ -143,16 +143,17 @@ interface IntegerWords {
  * bounded.
  */
 const wordsCache = new Map<string, IntegerWords>();
+const apocopeCache = new Map<string, IntegerWords>();
 const WORDS_CACHE_LIMIT = 10_000;
 
 /** The words of an integer given as digits (no sign, at most MAX_DIGITS significant), memoized. */
 function integerWords(digits: string, apocope: boolean): IntegerWords {
-  const key = apocope ? `a${digits}` : digits;
-  let hit = wordsCache.get(key);
+  const cache = apocope ? apocopeCache : wordsCache;
+  let hit = cache.get(digits);
   if (hit === undefined) {
     hit = computeIntegerWords(digits, apocope);
-    if (wordsCache.size >= WORDS_CACHE_LIMIT) wordsCache.clear();
-    wordsCache.set(key, hit);
+    if (cache.size >= WORDS_CACHE_LIMIT) cache.clear();
+    cache.set(digits, hit);
   }
   return hit;
 }
@@ -230,16 +231,23 @@ export function importeConLetra(
   options: ImporteConLetraOptions = {},
 ): string {
   const decimals = currencyDecimals(moneda);
-  const [integer = '0', fraction = ''] = (
-    isCanonical(importe, decimals) ? importe : roundTo(parseAmount(importe), decimals).toFixed(decimals)
-  ).split('.');
+  const amount = isCanonical(importe, decimals)
+    ? importe
+    : roundTo(parseAmount(importe), decimals).toFixed(decimals);
+  const dot = amount.indexOf('.');
+  const integer = dot < 0 ? amount : amount.slice(0, dot);
   const { words, endsInScale } = integerWords(integer, true);
   const builtIn = Object.hasOwn(CURRENCY_WORDS, moneda) ? CURRENCY_WORDS[moneda] : undefined;
   const name = options.currencyName ?? builtIn ?? { singular: moneda, plural: moneda };
   const suffix = options.suffix ?? builtIn?.suffix ?? moneda;
-  const noun = integer === '1' ? name.singular : name.plural;
-  const parts = [words, ...(endsInScale ? ['DE'] : []), noun];
-  if (decimals > 0) parts.push(`${fraction}/1${'0'.repeat(decimals)}`);
-  if (suffix !== '') parts.push(suffix);
-  return parts.join(' ');
+  // Words, DE, noun, fraction, suffix, one space apart (built once per total: no list to join).
+  let text = endsInScale ? `${words} DE ` : `${words} `;
+  text += integer === '1' ? name.singular : name.plural;
+  if (decimals > 0)
+    text += ` ${dot < 0 ? '' : amount.slice(dot + 1)}/${FRACTION_DENOMINATORS[decimals] ?? `1${'0'.repeat(decimals)}`}`;
+  if (suffix !== '') text += ` ${suffix}`;
+  return text;
 }
+
+/** `100`, `1000`, …: the denominators of the fraction for each count of decimals. */
+const FRACTION_DENOMINATORS = ['1', '10', '100', '1000', '10000'];
