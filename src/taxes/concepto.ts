@@ -323,18 +323,20 @@ export function conceptoFromImporte(input: ConceptoFromImporteInput): ConceptoFr
           },
     );
   }
-  const concepto: Concepto = {
+  // Built in the XSD's attribute order, the optional ones assigned in place: conditional spreads
+  // would allocate and copy a temporary object each, on every line of a batch.
+  const concepto: { -readonly [K in keyof Concepto]: Concepto[K] } = {
     claveProdServ: input.claveProdServ,
-    ...(input.noIdentificacion === undefined ? {} : { noIdentificacion: input.noIdentificacion }),
-    cantidad,
-    claveUnidad: input.claveUnidad,
-    ...(input.unidad === undefined ? {} : { unidad: input.unidad }),
-    descripcion: input.descripcion,
-    valorUnitario,
-    importe: result.subtotal,
-    objetoImp,
-    ...(traslados.length === 0 ? {} : { impuestos: { traslados } }),
-  };
+  } as Concepto;
+  if (input.noIdentificacion !== undefined) concepto.noIdentificacion = input.noIdentificacion;
+  concepto.cantidad = cantidad;
+  concepto.claveUnidad = input.claveUnidad;
+  if (input.unidad !== undefined) concepto.unidad = input.unidad;
+  concepto.descripcion = input.descripcion;
+  concepto.valorUnitario = valorUnitario;
+  concepto.importe = result.subtotal;
+  concepto.objetoImp = objetoImp;
+  if (traslados.length > 0) concepto.impuestos = { traslados };
   const ish =
     taxed && prepared.ishTasa !== undefined
       ? {
