@@ -152,31 +152,39 @@ function acceptValue(
   return true;
 }
 
-/** Fills computed fields once every line is known, then escapes and joins the lines. */
+/** A line of a text: written already, or a draft whose computed fields are filled once every line is known. */
+type TextLine = string | LineDraft;
+
+/**
+ * Fills the drafts' computed fields once every line is known, then escapes and joins the lines.
+ * `counts` are the lines per record index when the caller kept them (the drafts are counted otherwise).
+ */
 function finishText(
   layout: CompiledLayout,
-  drafts: LineDraft[],
+  lines: readonly TextLine[],
   issues: LayoutIssue[],
   keepGiven: ReadonlySet<LineDraft> | undefined,
   lineEnding: string,
   finalLineEnding: boolean,
+  counts?: readonly number[],
 ): string {
-  let counts: number[] | undefined;
+  let recordCounts = counts;
   let sums: Map<string, Money | ExactSum> | undefined;
-  for (let lineIndex = 0; lineIndex < drafts.length; lineIndex++) {
-    const draft = drafts[lineIndex] as LineDraft;
+  for (let lineIndex = 0; lineIndex < lines.length; lineIndex++) {
+    const draft = lines[lineIndex] as TextLine;
+    if (typeof draft === 'string') continue;
     const { record, values } = draft;
     for (const field of record.computedFields) {
       const computed = field.computed as ComputedDefinition;
       if (keepGiven?.has(draft) === true && values[field.index] !== '') continue;
       let value: string;
-      if (computed.kind === 'lineCount') value = String(drafts.length);
+      if (computed.kind === 'lineCount') value = String(lines.length);
       else if (computed.kind === 'recordCount') {
-        counts ??= countRecords(layout, drafts);
+        recordCounts ??= countRecords(layout, lines);
         const target = layout.recordById.get(computed.record);
-        value = String(target === undefined ? 0 : (counts[target.index] ?? 0));
+        value = String(target === undefined ? 0 : (recordCounts[target.index] ?? 0));
       } else if (computed.kind === 'sum') {
-        sums ??= computeSums(layout, drafts);
+        sums ??= computeSums(layout, lines);
         const total = sums.get(`${computed.record}\u0000${computed.field}`) ?? new Money(0);
         if (total instanceof ExactSum)
           value = field.decimals === undefined ? total.value.toFixed() : total.text(field.decimals);
@@ -190,30 +198,37 @@ function finishText(
     }
   }
   if (issues.some((i) => i.severity === 'error')) return '';
-  const { codec } = layout;
-  const separator = codec.separator;
-  const plain = codec.escapeChar === undefined;
   // Concatenated, not joined from a list of pieces: V8 builds the text as a rope and flattens it once,
   // which measured about twice as fast as Array.join over the ~200 short pieces of a ticket.
   let text = '';
-  for (let i = 0; i < drafts.length; i++) {
-    const { record, values } = drafts[i] as LineDraft;
+  for (let i = 0; i < lines.length; i++) {
     if (i > 0) text += lineEnding;
-    text += record.prefix + record.id;
-    for (let k = 0; k < values.length; k++) {
-      const value = values[k] as string;
-      text += separator + (plain ? value : codec.encode(value));
-    }
-    text += record.suffix;
+    const line = lines[i] as TextLine;
+    text += typeof line === 'string' ? line : lineText(layout, line.record, line.values);
   }
   if (finalLineEnding) text += lineEnding;
   return text;
 }
 
-/** Lines per record index. */
-function countRecords(layout: CompiledLayout, drafts: readonly LineDraft[]): number[] {
+/** One line as written: prefix, record id, each value after a separator (escaped under the escape policy), suffix. */
+function lineText(layout: CompiledLayout, record: CompiledRecord, values: readonly string[]): string {
+  const { codec } = layout;
+  const separator = codec.separator;
+  const plain = codec.escapeChar === undefined;
+  let text = record.prefix + record.id;
+  for (let k = 0; k < values.length; k++) {
+    const value = values[k] as string;
+    text += separator + (plain ? value : codec.encode(value));
+  }
+  return text + record.suffix;
+}
+
+/** Lines per record index, counting the drafts (every line of a record-level text is one). */
+function countRecords(layout: CompiledLayout, lines: readonly TextLine[]): number[] {
   const counts = new Array<number>(layout.records.length).fill(0);
-  for (const draft of drafts) counts[draft.record.index] = (counts[draft.record.index] ?? 0) + 1;
+  for (const draft of lines) {
+    if (typeof draft !== 'string') counts[draft.record.index] = (counts[draft.record.index] ?? 0) + 1;
+  }
   return counts;
 }
 
@@ -247,7 +262,8 @@ function wordsOf(
   }
 }
 
-function computeSums(layout: CompiledLayout, drafts: readonly LineDraft[]): Map<string, Money | ExactSum> {
+/** The sums the layout's computed fields ask for, over the drafts of their records (the plan keeps those as drafts). */
+function computeSums(layout: CompiledLayout, lines: readonly TextLine[]): Map<string, Money | ExactSum> {
   const sums = new Map<string, Money | ExactSum>();
   for (const record of layout.records) {
     for (const field of record.fields) {
@@ -260,8 +276,8 @@ function computeSums(layout: CompiledLayout, drafts: readonly LineDraft[]): Map<
       // (a field without decimals may hold an exponent) takes the whole sum to Money.
       const exact = new ExactSum(summed.decimals ?? 6);
       let total: Money | undefined;
-      for (const draft of drafts) {
-        if (draft.record !== target) continue;
+      for (const draft of lines) {
+        if (typeof draft === 'string' || draft.record !== target) continue;
         const value = draft.values[summed.index] ?? '';
         if (value === '') continue;
         if (total !== undefined) total = total.plus(value);
@@ -295,6 +311,11 @@ interface FieldStep {
 interface RecordPlan {
   readonly record: CompiledRecord;
   readonly steps: readonly FieldStep[];
+  /**
+   * The record's lines stay drafts until the text is finished: it has computed fields, or a sum adds
+   * up one of its fields. Every other line is written as soon as its values are known.
+   */
+  readonly keepValues: boolean;
   /** Positional children the variant keeps, in definition order. */
   readonly children: readonly RecordPlan[];
 }
@@ -307,6 +328,8 @@ interface RecordPlan {
 interface RenderPlan {
   readonly layout: CompiledLayout;
   readonly excluded: ReadonlySet<number>;
+  /** Some field counts the lines of a record: rendering keeps the lines per record. */
+  readonly countsRecords: boolean;
   /** Definition order: top-level records (rendered under the comprobante) and linked records. */
   readonly steps: ReadonlyArray<{ readonly plan: RecordPlan; readonly linked: boolean }>;
 }
@@ -314,6 +337,14 @@ interface RenderPlan {
 function makeRenderPlan(layout: CompiledLayout, options: RenderLayoutOptions): RenderPlan {
   const excluded = excludedRecords(layout, options.variant, 'LAYOUT_RENDER_FAILED');
   const parameters = resolveParameters(layout, options.parameters);
+  const summed = new Set<string>();
+  let countsRecords = false;
+  for (const record of layout.records) {
+    for (const field of record.computedFields) {
+      if (field.computed?.kind === 'sum') summed.add(field.computed.record);
+      if (field.computed?.kind === 'recordCount') countsRecords = true;
+    }
+  }
   const plans = new Map<number, RecordPlan>();
   const planOf = (record: CompiledRecord): RecordPlan => {
     const known = plans.get(record.index);
@@ -338,6 +369,7 @@ function makeRenderPlan(layout: CompiledLayout, options: RenderLayoutOptions): R
     const plan: RecordPlan = {
       record,
       steps,
+      keepValues: record.hasComputed || summed.has(record.id),
       children: record.children.filter((c) => !excluded.has(c.index)).map(planOf),
     };
     plans.set(record.index, plan);
@@ -349,49 +381,62 @@ function makeRenderPlan(layout: CompiledLayout, options: RenderLayoutOptions): R
     if (record.parent === undefined) steps.push({ plan: planOf(record), linked: false });
     else if (record.link !== undefined) steps.push({ plan: planOf(record), linked: true });
   }
-  return { layout, excluded, steps };
+  return { layout, excluded, countsRecords, steps };
 }
 
 /** What one render of a plan builds up. */
 interface Rendering {
   readonly layout: CompiledLayout;
   readonly issues: LayoutIssue[];
-  readonly drafts: LineDraft[];
+  readonly lines: TextLine[];
+  /** Lines per record index, when the plan counts them. */
+  readonly counts: number[] | undefined;
   /** Per parent node and shared array: the highest item index written so far, and by which record. */
   written:
     | WeakMap<ModelObject, Map<string, { index: number; record: CompiledRecord; item: PathItem }>>
     | undefined;
 }
 
-/** Renders one line of a record from its model node; `undefined` when an optional own-node record carries nothing. */
+/** `value` when it passes {@link acceptValue}, else '' (the issue is pushed). */
+function checked(
+  r: Rendering,
+  record: CompiledRecord,
+  field: CompiledField,
+  value: string,
+  item: PathItem | undefined,
+): string {
+  return acceptValue(r.layout, record, field, value, item, undefined, r.issues) ? value : '';
+}
+
+/**
+ * Renders one line of a record from its model node, as a draft or written at once (see
+ * `RecordPlan.keepValues`); false when an optional own-node record carries nothing.
+ */
 function emit(
   r: Rendering,
   plan: RecordPlan,
   item: PathItem | undefined,
   linkKey: string | undefined,
-): LineDraft | undefined {
+): boolean {
   const { record, steps } = plan;
-  const values = new Array<string>(steps.length);
+  const { codec } = r.layout;
+  const escapes = codec.escapeChar !== undefined;
+  const separator = codec.separator;
+  const values = plan.keepValues ? new Array<string>(steps.length) : undefined;
+  let line = record.prefix + record.id;
   let mapped = false;
   for (let i = 0; i < steps.length; i++) {
     const step = steps[i] as FieldStep;
     const field = step.field;
-    let value: string;
-    if (step.kind === COMPUTED) {
-      values[i] = '';
-      continue;
-    }
-    if (step.kind === LINK_KEY) value = linkKey ?? '';
+    let out: string;
+    if (step.kind === COMPUTED) out = '';
+    else if (step.kind === LINK_KEY) out = checked(r, record, field, linkKey ?? '', item);
     else if (step.kind === MODEL && item !== undefined) {
       const raw =
         step.key === undefined ? getAt(item.node, field.path as readonly PathSegment[]) : item.node[step.key];
-      if (raw === undefined || raw === '') {
-        if (step.accepted) {
-          values[i] = step.value;
-          continue;
-        }
-        value = step.value;
-      } else if (typeof raw !== 'string') {
+      if (raw === undefined || raw === '')
+        out = step.accepted ? step.value : checked(r, record, field, step.value, item);
+      else if (typeof raw !== 'string') {
         const path = valuePath(record, field, item, undefined);
         r.issues.push(
           modelIssue(
@@ -401,12 +446,11 @@ function emit(
             `${path.join('.')} is not a text value (${typeof raw})`,
           ),
         );
-        values[i] = '';
-        continue;
+        out = '';
       } else {
         mapped = true;
-        const written = field.codec.toLayout(raw);
-        if (written === undefined) {
+        const layoutValue = field.codec.toLayout(raw);
+        if (layoutValue === undefined) {
           const path = valuePath(record, field, item, undefined);
           const problem = field.codec.check(raw);
           r.issues.push(
@@ -417,25 +461,18 @@ function emit(
               `${describeField(record, field, path, undefined)}: ${showValue(raw)} cannot be written in this field${problem === undefined ? '' : ` (${problem.message})`}`,
             ),
           );
-          values[i] = '';
-          continue;
-        }
-        value = written;
+          out = '';
+        } else out = checked(r, record, field, layoutValue, item);
       }
-    } else {
-      if (step.accepted) {
-        values[i] = step.value;
-        continue;
-      }
-      value = step.value;
-    }
-    values[i] = acceptValue(r.layout, record, field, value, item, undefined, r.issues) ? value : '';
+    } else out = step.accepted ? step.value : checked(r, record, field, step.value, item);
+    if (values === undefined) line += separator + (escapes ? codec.encode(out) : out);
+    else values[i] = out;
   }
   // A record mapped onto its parent's own node, and optional, exists only when it carries something.
-  if (record.path !== undefined && record.path.length === 0 && record.min === 0 && !mapped) return undefined;
-  const draft = { record, values };
-  r.drafts.push(draft);
-  return draft;
+  if (record.path !== undefined && record.path.length === 0 && record.min === 0 && !mapped) return false;
+  r.lines.push(values === undefined ? line + record.suffix : { record, values });
+  if (r.counts !== undefined) r.counts[record.index] = (r.counts[record.index] ?? 0) + 1;
+  return true;
 }
 
 /** False, with a LAYOUT_RECORD_ORDER issue, when `item` would come out of its shared array's order. */
@@ -483,7 +520,7 @@ function renderUnder(r: Rendering, plan: RecordPlan, parent: PathItem): void {
   for (const item of items) {
     if (record.sharedArray !== undefined && !keepsOrder(r, record, record.sharedArray, parent, item))
       continue;
-    if (emit(r, plan, item, undefined) === undefined) continue;
+    if (!emit(r, plan, item, undefined)) continue;
     for (const child of plan.children) renderUnder(r, child, item);
   }
 }
@@ -555,7 +592,13 @@ function renderWithPlan(plan: RenderPlan, comprobante: Comprobante): RenderedLay
   }
   checkCoverage(compiled, plan.excluded, model, issues);
 
-  const r: Rendering = { layout: compiled, issues, drafts: [], written: undefined };
+  const r: Rendering = {
+    layout: compiled,
+    issues,
+    lines: [],
+    counts: plan.countsRecords ? new Array<number>(compiled.records.length).fill(0) : undefined,
+    written: undefined,
+  };
   const root: PathItem = { node: model, path: [] };
   // Definition order is text order: top-level records and linked records where they are declared,
   // positional children right after their parent line.
@@ -565,11 +608,12 @@ function renderWithPlan(plan: RenderPlan, comprobante: Comprobante): RenderedLay
   }
   const text = finishText(
     compiled,
-    r.drafts,
+    r.lines,
     issues,
     undefined,
     compiled.lineEnding,
     compiled.finalLineEnding,
+    r.counts,
   );
   return { text, issues };
 }
