@@ -136,7 +136,7 @@ function acceptValue(
     );
     return false;
   }
-  const unrepresentable = layout.codec.unrepresentable(value);
+  const unrepresentable = field.alwaysRepresentable ? undefined : layout.codec.unrepresentable(value);
   if (unrepresentable !== undefined) {
     const path = valuePath(record, field, item, recordIndex);
     issues.push(

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, it } from 'vitest';
+import { makeFieldCodec } from '../../src/layouts/field-types.js';
 import { suspectScan } from '../../src/layouts/line-codec.js';
 
 /** The characters a value may not hold, as one regular expression (the definition the scan must match). */
@@ -37,5 +38,36 @@ describe('the suspect scan of a line codec', () => {
   it('leaves other separators to the regular expression', ({ expect }) => {
     expect(suspectScan('||', 'utf-8')).toBeUndefined();
     expect(suspectScan('\ud83d', 'utf-8')).toBeUndefined();
+  });
+});
+
+describe('the field types the render does not scan for unrepresentable characters', () => {
+  it('accept only ASCII letters, digits and .:- (so no separator outside them, line break or surrogate)', () => {
+    const alphabet = /^[0-9A-Za-z.:-]*$/;
+    const fields = [
+      { type: 'decimal' },
+      { type: 'decimal', signed: true },
+      { type: 'integer', signed: true },
+      { type: 'date' },
+      { type: 'date', format: 'compact' },
+      { type: 'datetime' },
+      { type: 'datetime', format: 'compact' },
+      { type: 'catalog' },
+    ] as const;
+    const value = fc.oneof(
+      fc.string({ unit: 'binary', maxLength: 20 }),
+      fc.stringMatching(/^-?[0-9]{1,6}(\.[0-9]{1,6})?$/),
+      fc.stringMatching(/^20[0-9]{2}-?[01][0-9]-?[0-3][0-9](T[0-2][0-9]:[0-5][0-9]:[0-5][0-9])?$/),
+      fc.stringMatching(/^[0-9A-Za-z]{1,10}$/),
+    );
+    for (const f of fields) {
+      const codec = makeFieldCodec({ name: 'x', required: false, ...f } as Parameters<
+        typeof makeFieldCodec
+      >[0]);
+      fc.assert(
+        fc.property(value, (v) => codec.check(v) !== undefined || alphabet.test(v)),
+        { numRuns: 2_000 },
+      );
+    }
   });
 });
