@@ -1,5 +1,7 @@
+import type { CommandModule } from 'yargs';
 import { CfdiLayoutError, ERROR_CLASSES } from '../src/errors.js';
 import { formatPath, type Issue, type IssueJson, issueToJson } from '../src/issues.js';
+import type { ArgTable, OptionTable } from './arg-table.js';
 import { writeText } from './io.js';
 
 /** Options every command understands. */
@@ -7,6 +9,21 @@ export interface GlobalArgs {
   json?: boolean | undefined;
   debug?: boolean | undefined;
 }
+
+/** The options of {@link GlobalArgs}, declared on the yargs parser and read by the binary's fast path. */
+export const globalOptions = {
+  json: { type: 'boolean', describe: 'Print one JSON document {ok, command, issues, outputs}' },
+  debug: { type: 'boolean', describe: 'Print stack traces of unexpected errors' },
+} as const satisfies OptionTable;
+
+/**
+ * A command module whose arguments are a table: yargs declares them from it, and the binary may parse
+ * them without loading yargs (`parseTable`).
+ */
+export type TableCommand<A> = CommandModule<GlobalArgs, A> & {
+  readonly args: ArgTable;
+  readonly handler: (args: A) => Promise<void>;
+};
 
 /** What a command handler returns; the wrapper prints it and sets the exit code. */
 export interface CommandResult {

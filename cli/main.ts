@@ -1,9 +1,7 @@
 #!/usr/bin/env node
-import yargs from 'yargs';
-import { hideBin } from 'yargs/helpers';
-import { CfdiLayoutError } from '../src/errors.js';
-import { errorToIssue } from './command.js';
-import { registerCommands } from './commands/index.js';
+import { parseTable } from './arg-table.js';
+import { errorToIssue, globalOptions } from './command.js';
+import { registerCommands, tableCommand } from './commands/index.js';
 
 /**
  * yargs turns a bare `-` positional into an empty string or drops it (yargs #1312), yet `-` is how
@@ -20,13 +18,16 @@ function restoreStdio(value: unknown): unknown {
 
 /** Builds the yargs parser for the binary, with the command `argv` names (or all of them) registered. */
 export async function buildCli(argv: string[]) {
+  const [{ default: yargs }, { CfdiLayoutError }] = await Promise.all([
+    import('yargs'),
+    import('../src/errors.js'),
+  ]);
   const cli = yargs(argv.map((a) => (a === '-' ? STDIO_TOKEN : a)))
     .scriptName('cfdi-layout')
     .usage(
       '$0 <command> [options]\n\nCFDI 4.0 for ERPs: desglose, layouts, pre-CFDI XML, bundles and provider senders.',
     )
-    .option('json', { type: 'boolean', describe: 'Print one JSON document {ok, command, issues, outputs}' })
-    .option('debug', { type: 'boolean', describe: 'Print stack traces of unexpected errors' })
+    .options(globalOptions)
     // Amounts and folios stay text: yargs must not turn 100.10 into 100.1 or 0012 into 12.
     .parserConfiguration({ 'parse-numbers': false, 'parse-positional-numbers': false })
     .strict()
@@ -45,20 +46,40 @@ export async function buildCli(argv: string[]) {
   return registerCommands(cli, argv);
 }
 
+/**
+ * Runs the command when its arguments are a table the fast path can decide (`parseTable`), without
+ * loading yargs: importing yargs costs more than `desglose 100` itself, and ERPs call the binary once
+ * per document. Anything else (help, a typo, an unusual value) goes to yargs, so output and errors
+ * are yargs' own. `CFDI_LAYOUT_ARGV=yargs` always takes the yargs path (the tests compare both).
+ */
+async function runFast(argv: readonly string[]): Promise<boolean> {
+  if (process.env.CFDI_LAYOUT_ARGV === 'yargs') return false;
+  const command = await tableCommand(argv);
+  const args = command === undefined ? undefined : parseTable(argv, globalOptions, command.args);
+  if (command === undefined || args === undefined) return false;
+  await command.handler(args);
+  return true;
+}
+
 // A reader that stops early (`| head`) closes stdout: that ends the command quietly, not with a stack.
 process.stdout.on('error', (err: NodeJS.ErrnoException) => {
   if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
   throw err;
 });
 
+// What yargs' hideBin drops: the node binary and the script, or only the binary in a bundled Electron app.
+const argv = process.argv.slice(
+  process.versions.electron !== undefined && !(process as { defaultApp?: boolean }).defaultApp ? 1 : 2,
+);
+
 try {
-  await (await buildCli(hideBin(process.argv))).parseAsync();
+  if (!(await runFast(argv))) await (await buildCli(argv)).parseAsync();
 } catch (err) {
   const issue = errorToIssue(err);
   const debug = process.argv.includes('--debug');
   if (debug && err instanceof Error && err.stack !== undefined) process.stderr.write(`${err.stack}\n`);
   if (process.argv.includes('--json')) {
-    const command = hideBin(process.argv).find((a) => !a.startsWith('-')) ?? '';
+    const command = argv.find((a) => !a.startsWith('-')) ?? '';
     process.stdout.write(
       `${JSON.stringify({ ok: false, command, issues: [issue], outputs: null }, null, 2)}\n`,
     );

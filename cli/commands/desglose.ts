@@ -1,18 +1,29 @@
 import { createInterface } from 'node:readline';
-import type { Argv, CommandModule } from 'yargs';
+import type { Argv } from 'yargs';
 import { isCfdiLayoutError } from '../../src/errors.js';
 import type { IssueJson } from '../../src/issues.js';
 import { type DesgloseResult, desglose } from '../../src/taxes/desglose.js';
-import { type CommandResult, type GlobalArgs, runCommand, usage } from '../command.js';
+import { type ArgsOf, type ArgTable, commandLine, declareTable } from '../arg-table.js';
+import { type CommandResult, type GlobalArgs, runCommand, type TableCommand, usage } from '../command.js';
 import { writeText } from '../io.js';
 
-interface DesgloseArgs extends GlobalArgs {
-  importe: string | undefined;
-  iva: string;
-  ieps: string;
-  ish: string;
-  moneda: string;
-}
+/** The arguments of `desglose`: the yargs builder and the binary's fast path both read this table. */
+export const desgloseArgs = {
+  command: 'desglose',
+  positionals: [{ name: 'importe', describe: 'Tax-included importe (e.g. 123.45)' }],
+  options: {
+    iva: { type: 'string', default: '16', describe: 'IVA %: 16, 8, 0 or exento' },
+    ieps: { type: 'string', default: '0', describe: 'IEPS % (0 = none)' },
+    ish: { type: 'string', default: '0', describe: 'ISH % (local tax, implocal; 0 = none)' },
+    moneda: { type: 'string', default: 'MXN', describe: 'c_Moneda code; amounts carry its decimals' },
+  },
+  examples: [
+    ['$0 desglose 123.45 --iva 16', '{"importe":"123.45","subtotal":"106.42","iva":"17.03",...}'],
+    ['$0 desglose 2380 --iva 16 --ish 3', 'hotel night: subtotal 2000.00, IVA 320.00, ISH 60.00'],
+  ],
+} as const satisfies ArgTable;
+
+type DesgloseArgs = GlobalArgs & ArgsOf<typeof desgloseArgs>;
 
 /** The output object: exactly the documented keys, amounts as strings with the currency's decimals. */
 function shape(r: DesgloseResult): Record<string, string> {
@@ -76,22 +87,11 @@ async function streamLines(args: DesgloseArgs): Promise<CommandResult> {
 
 /** `cfdi-layout desglose`: back-calculates tax-included importes into subtotal and taxes. */
 export const desgloseCommand = {
-  command: 'desglose [importe]',
+  command: commandLine(desgloseArgs),
   describe:
     'Back-calculate a tax-included importe into subtotal + IVA + IEPS + ISH that add up to the cent. Without IMPORTE, reads JSON lines {"importe","iva","ieps","ish","moneda"} on stdin and writes one JSON line each, in order.',
-  builder: (y: Argv<GlobalArgs>) =>
-    y
-      .positional('importe', { type: 'string', describe: 'Tax-included importe (e.g. 123.45)' })
-      .option('iva', { type: 'string', default: '16', describe: 'IVA %: 16, 8, 0 or exento' })
-      .option('ieps', { type: 'string', default: '0', describe: 'IEPS % (0 = none)' })
-      .option('ish', { type: 'string', default: '0', describe: 'ISH % (local tax, implocal; 0 = none)' })
-      .option('moneda', {
-        type: 'string',
-        default: 'MXN',
-        describe: 'c_Moneda code; amounts carry its decimals',
-      })
-      .example('$0 desglose 123.45 --iva 16', '{"importe":"123.45","subtotal":"106.42","iva":"17.03",...}')
-      .example('$0 desglose 2380 --iva 16 --ish 3', 'hotel night: subtotal 2000.00, IVA 320.00, ISH 60.00'),
+  args: desgloseArgs,
+  builder: (y: Argv<GlobalArgs>) => declareTable<GlobalArgs, DesgloseArgs>(y, desgloseArgs),
   handler: (args: DesgloseArgs) =>
     runCommand('desglose', args, async () => {
       if (args.importe === undefined) return streamLines(args);
@@ -107,4 +107,4 @@ export const desgloseCommand = {
       if (args.json !== true) await writeText(process.stdout, `${JSON.stringify(result)}\n`);
       return { ok: true, outputs: result };
     }),
-} satisfies CommandModule<GlobalArgs, DesgloseArgs>;
+} satisfies TableCommand<DesgloseArgs>;

@@ -161,6 +161,19 @@ const conceptCache = new Map<string, Map<string, CachedConcepto[]>>();
 let conceptCacheSize = 0;
 const CONCEPT_CACHE_LIMIT = 5_000;
 
+/*
+ * The cache pays off only where lines repeat (a restaurant's menu). An export whose importes never
+ * repeat (a supermarket's, a distributor's) would miss on every line and keep thousands of entries
+ * alive for the garbage collector to copy: the hits are counted over windows of lookups, and after
+ * a window with too few the cache is emptied and set aside for a while, then tried again.
+ */
+const PROBE_WINDOW = 4_096;
+const MIN_HITS = PROBE_WINDOW / 8;
+const BYPASS_LINES = 65_536;
+let probeLookups = 0;
+let probeHits = 0;
+let bypassLeft = 0;
+
 function sameInput(a: ConceptoFromImporteInput, b: ConceptoFromImporteInput): boolean {
   return (
     a.iva === b.iva &&
@@ -178,13 +191,36 @@ function sameInput(a: ConceptoFromImporteInput, b: ConceptoFromImporteInput): bo
 }
 
 /**
- * {@link conceptoFromImporte} memoized on its whole input. The result is shared between comprobantes,
- * which never modify their concepts; the cache is dropped when full, so memory stays bounded.
+ * {@link conceptoFromImporte} memoized on its whole input while lines repeat (see above). The result
+ * is shared between comprobantes, which never modify their concepts; the cache is dropped when full,
+ * so memory stays bounded.
  */
 export function cachedConcepto(input: ConceptoFromImporteInput): ConceptoFromImporte {
+  if (bypassLeft > 0) {
+    bypassLeft--;
+    return conceptoFromImporte(input);
+  }
+  if (++probeLookups === PROBE_WINDOW) {
+    const hits = probeHits;
+    probeLookups = 0;
+    probeHits = 0;
+    if (hits < MIN_HITS) {
+      conceptCache.clear();
+      conceptCacheSize = 0;
+      bypassLeft = BYPASS_LINES;
+      return conceptoFromImporte(input);
+    }
+  }
   let byDescripcion = conceptCache.get(input.importe);
   const candidates = byDescripcion?.get(input.descripcion);
-  if (candidates !== undefined) for (const c of candidates) if (sameInput(c.input, input)) return c.result;
+  if (candidates !== undefined) {
+    for (const c of candidates) {
+      if (sameInput(c.input, input)) {
+        probeHits++;
+        return c.result;
+      }
+    }
+  }
   const result = conceptoFromImporte(input);
   if (conceptCacheSize >= CONCEPT_CACHE_LIMIT) {
     conceptCache.clear();

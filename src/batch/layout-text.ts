@@ -1,4 +1,9 @@
-import { type CompiledLayout, compileLayout, type LayoutDefinition, renderLayout } from '../layouts/index.js';
+import {
+  type CompiledLayout,
+  compileLayout,
+  type LayoutDefinition,
+  layoutRenderer,
+} from '../layouts/index.js';
 import type { Comprobante } from '../model/comprobante.js';
 import type { SalesConfig } from '../sales/config.js';
 import type { RowIssue } from '../sales/rejects.js';
@@ -33,14 +38,14 @@ export function layoutWriter(layout: LayoutDefinition | CompiledLayout, config: 
   const parameters: Record<string, string> = {};
   for (const [name, value] of Object.entries(given))
     if (compiled.parameterDefaults.has(name)) parameters[name] = value;
-  const hasTicketVariant = compiled.variants.has(TICKET_VARIANT);
+  const invoice = layoutRenderer(compiled, { parameters });
+  const insumo = compiled.variants.has(TICKET_VARIANT)
+    ? layoutRenderer(compiled, { parameters, variant: TICKET_VARIANT })
+    : invoice;
   return {
     layout: compiled,
     render(comprobante, ticket, purpose) {
-      const rendered = renderLayout(compiled, comprobante, {
-        parameters,
-        ...(purpose === 'insumo' && hasTicketVariant ? { variant: TICKET_VARIANT } : {}),
-      });
+      const rendered = (purpose === 'insumo' ? insumo : invoice)(comprobante);
       const errors = rendered.issues.filter((i) => i.severity === 'error');
       if (errors.length > 0 || rendered.text === '') {
         return {

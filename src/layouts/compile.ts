@@ -39,6 +39,12 @@ export interface CompiledField {
   /** True for the key field of a linked record: rendering fills it from the parent. */
   readonly linkKey: boolean;
   readonly codec: FieldCodec;
+  /**
+   * Every value that passes the field's type check is written with characters the text can always
+   * hold: a decimal, integer, date, datetime or catalog code uses only ASCII letters, digits and
+   * `.:-`, none of them the separator here, so the representability check can be skipped.
+   */
+  readonly alwaysRepresentable: boolean;
 }
 
 /** A record ready for the engine. */
@@ -74,6 +80,8 @@ export interface CompiledRecord {
    */
   sharedArray: SharedArray | undefined;
   readonly hasComputed: boolean;
+  /** The fields with a `computed` value, in field order. */
+  readonly computedFields: readonly CompiledField[];
   readonly mappedFields: readonly CompiledField[];
 }
 
@@ -133,6 +141,9 @@ function invalid(message: string, path: ReadonlyArray<string | number>): CfdiLay
     location: { path },
   });
 }
+
+/** Field types whose valid values are ASCII letters, digits and `.:-` only (see field-types.ts). */
+const ASCII_TYPES: ReadonlySet<string> = new Set(['decimal', 'integer', 'date', 'datetime', 'catalog']);
 
 function parseCardinality(text: string): { min: number; max: number } {
   const [low = '0', high] = text.split('..');
@@ -300,6 +311,7 @@ function compileNormalized(def: NormalizedLayoutDefinition): CompiledLayout {
         verify: fd.verify ?? (fd.computed !== undefined && fd.computed.kind !== 'importeConLetra'),
         linkKey: rd.link !== undefined && rd.link.field === fd.name,
         codec: fieldCodec,
+        alwaysRepresentable: ASCII_TYPES.has(fd.type) && !/[0-9A-Za-z.:-]/.test(separator),
       };
       fieldByName.set(fd.name, field);
       fields.push(field);
@@ -357,6 +369,7 @@ function compileNormalized(def: NormalizedLayoutDefinition): CompiledLayout {
       isLinkParent: false,
       sharedArray: undefined,
       hasComputed: fields.some((f) => f.computed !== undefined),
+      computedFields: fields.filter((f) => f.computed !== undefined),
       mappedFields: fields.filter((f) => f.path !== undefined),
     };
     siblings.push(record);

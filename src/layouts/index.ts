@@ -46,6 +46,7 @@ export {
   loadLayoutDefinition,
 } from './registry.js';
 export {
+  layoutRenderer,
   type RecordInput,
   type RenderedLayout,
   type RenderLayoutOptions,

@@ -39,8 +39,17 @@ export function parseFechaH(fecha: string): { year: number; month: number; day: 
   const month = Number(match[2]);
   const day = Number(match[3]);
   // The pattern admits 2023-02-31; xs:dateTime (the type t_FechaH restricts) does not (CFDI40101).
-  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
-  return day <= daysInMonth ? { year, month, day } : undefined;
+  return day <= daysInMonth(year, month) ? { year, month, day } : undefined;
+}
+
+/** Days of each month of a common year. */
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** Days in `month` (1–12) of `year` in the Gregorian calendar, as xs:date counts them. */
+function daysInMonth(year: number, month: number): number {
+  if (month !== 2) return MONTH_DAYS[month - 1] ?? 31;
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  return leap ? 29 : 28;
 }
 
 function vigenciaFechaOf(fecha: string): string | undefined {

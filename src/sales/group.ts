@@ -9,7 +9,7 @@ import { type ParsedSalesRow, type TicketKey, ticketKeyString } from './row.js';
  *
  * - `sorted`: ERPs export a ticket's rows together, so a ticket is complete when the next key
  *   appears; it is emitted at once and its rows are released. Memory holds one ticket's rows plus
- *   the set of closed keys (about 100 bytes per ticket; 16 bytes with `onSplit: 'throw'`, which
+ *   the set of closed keys (about 100 bytes per ticket; 9 to 18 bytes with `onSplit: 'throw'`, which
  *   keeps hashes, see key-set.ts), whatever the file size. If a closed key
  *   shows up again, those rows cannot join a ticket already emitted: they become their own group
  *   with a `SALES_TICKET_SPLIT` finding, so nothing is lost and the counts still reconcile.

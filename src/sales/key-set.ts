@@ -2,7 +2,7 @@
  * The set of ticket keys already seen, for the order checks of a sorted read (groupByTicket with
  * onSplit `throw`, and the CLI's check across worker slices). A million-line export has some
  * 300,000 keys: as strings in a Set they take tens of megabytes and keep the heap large; as 53-bit
- * hashes in one Float64Array they take about 16 bytes each. A collision can only make two different
+ * hashes in one Float64Array they take 9 to 18 bytes each. A collision can only make two different
  * tickets look like one reappearing, which stops the sorted pass (SALES_UNSORTED) and makes the
  * caller read again unsorted: slower, never wrong. Where a reappearance is reported instead of
  * retried, the exact keys are kept (see groupByTicket).
@@ -20,7 +20,12 @@ export function keyHash(text: string): number {
   return a * 0x200000 + (b & 0x1fffff);
 }
 
-/** A set of {@link keyHash} values in one Float64Array (open addressing, linear probing). */
+/**
+ * A set of {@link keyHash} values in one Float64Array: open addressing with Robin Hood linear probing
+ * (an entry never sits farther from its home slot than the one it passed), so lookups stay short at a
+ * load of up to 7/8 and the table holds about 9–18 bytes per key instead of 16–32 at one half: 4,000,000
+ * lines (1,600,000 tickets) fit in 16 MB, where a half-full table needed 32 MB plus the 16 MB it grew from.
+ */
 export class KeyHashSet {
   private table = new Float64Array(1 << 12);
   private count = 0;
@@ -32,17 +37,30 @@ export class KeyHashSet {
 
   /** Adds a hash; false when it was already there. */
   add(hash: number): boolean {
+    if (this.count * 8 >= this.table.length * 7) this.grow();
     // Stored plus one: 0 marks an empty slot.
-    const value = hash + 1;
-    if (this.count * 2 >= this.table.length) this.grow();
-    const mask = this.table.length - 1;
-    for (let i = value % this.table.length; ; i = (i + 1) & mask) {
-      const slot = this.table[i];
-      if (slot === value) return false;
+    let value = hash + 1;
+    const table = this.table;
+    const length = table.length;
+    const mask = length - 1;
+    let distance = 0;
+    let placing = false;
+    for (let i = value % length; ; i = (i + 1) & mask, distance++) {
+      const slot = table[i] as number;
       if (slot === 0) {
-        this.table[i] = value;
+        table[i] = value;
         this.count++;
         return true;
+      }
+      // Until the first swap, `value` is the new hash, found here if present: entries are met in
+      // order of their distance, so one nearer its home than we are to ours means it is absent.
+      if (!placing && slot === value) return false;
+      const slotDistance = (i - (slot % length) + length) & mask;
+      if (slotDistance < distance) {
+        table[i] = value;
+        value = slot;
+        distance = slotDistance;
+        placing = true;
       }
     }
   }
@@ -50,11 +68,13 @@ export class KeyHashSet {
   /** True when the hash is in the set. */
   has(hash: number): boolean {
     const value = hash + 1;
-    const mask = this.table.length - 1;
-    for (let i = value % this.table.length; ; i = (i + 1) & mask) {
-      const slot = this.table[i];
+    const table = this.table;
+    const length = table.length;
+    const mask = length - 1;
+    for (let i = value % length, distance = 0; ; i = (i + 1) & mask, distance++) {
+      const slot = table[i] as number;
       if (slot === value) return true;
-      if (slot === 0) return false;
+      if (slot === 0 || ((i - (slot % length) + length) & mask) < distance) return false;
     }
   }
 

@@ -11,7 +11,16 @@ import type {
   TrasladoInput,
   TrasladoLocal,
 } from '../model/comprobante.js';
-import { formatAmount, formatExact, Money, roundTo } from '../money.js';
+import {
+  floorDiv,
+  formatAmount,
+  formatExact,
+  formatUnits,
+  Money,
+  POWERS_OF_TEN,
+  roundTo,
+  unitsOf,
+} from '../money.js';
 import {
   type Attempt,
   amountAt,
@@ -245,6 +254,15 @@ export interface ConceptoFromImporte {
 
 const CANTIDAD = /^\d+(?:\.\d{1,6})?$/;
 
+/** True when a Cantidad that matches CANTIDAD is zero: every digit a 0. */
+function isZeroCantidad(cantidad: string): boolean {
+  for (let i = 0; i < cantidad.length; i++) {
+    const c = cantidad.charCodeAt(i);
+    if (c !== 48 && c !== 46) return false;
+  }
+  return true;
+}
+
 /**
  * Builds a concept from a tax-included line with {@link desglose} (rules doc C.4): Cantidad `1`
  * gives ValorUnitario = Importe = base; a larger Cantidad gives ValorUnitario = round6(base /
@@ -272,7 +290,7 @@ export function conceptoFromImporte(input: ConceptoFromImporteInput): ConceptoFr
   const cantidad = input.cantidad ?? '1';
   // Cantidad 1, by far the most common, needs no decimal: it is valid and gives ValorUnitario = base.
   const one = cantidad === '1';
-  if (!one && (!CANTIDAD.test(cantidad) || new Money(cantidad).isZero())) {
+  if (!one && (!CANTIDAD.test(cantidad) || isZeroCantidad(cantidad))) {
     throw new CfdiLayoutError(
       'AMOUNT_INVALID',
       `cantidad ${JSON.stringify(cantidad)} is not a positive decimal with at most 6 decimals`,
@@ -305,18 +323,20 @@ export function conceptoFromImporte(input: ConceptoFromImporteInput): ConceptoFr
           },
     );
   }
-  const concepto: Concepto = {
+  // Built in the XSD's attribute order, the optional ones assigned in place: conditional spreads
+  // would allocate and copy a temporary object each, on every line of a batch.
+  const concepto: { -readonly [K in keyof Concepto]: Concepto[K] } = {
     claveProdServ: input.claveProdServ,
-    ...(input.noIdentificacion === undefined ? {} : { noIdentificacion: input.noIdentificacion }),
-    cantidad,
-    claveUnidad: input.claveUnidad,
-    ...(input.unidad === undefined ? {} : { unidad: input.unidad }),
-    descripcion: input.descripcion,
-    valorUnitario,
-    importe: result.subtotal,
-    objetoImp,
-    ...(traslados.length === 0 ? {} : { impuestos: { traslados } }),
-  };
+  } as Concepto;
+  if (input.noIdentificacion !== undefined) concepto.noIdentificacion = input.noIdentificacion;
+  concepto.cantidad = cantidad;
+  concepto.claveUnidad = input.claveUnidad;
+  if (input.unidad !== undefined) concepto.unidad = input.unidad;
+  concepto.descripcion = input.descripcion;
+  concepto.valorUnitario = valorUnitario;
+  concepto.importe = result.subtotal;
+  concepto.objetoImp = objetoImp;
+  if (traslados.length > 0) concepto.impuestos = { traslados };
   const ish =
     taxed && prepared.ishTasa !== undefined
       ? {
@@ -331,11 +351,51 @@ export function conceptoFromImporte(input: ConceptoFromImporteInput): ConceptoFr
 
 /**
  * The base itself for a Cantidad equal to 1, else round6(base / Cantidad), written with the currency's
- * decimals when it needs no more (A.3, C.4).
+ * decimals when it needs no more (A.3, C.4): on scaled integers when they hold it, else on decimals.
  */
 function unitValueOf(subtotal: string, cantidad: string, decimals: number): string {
+  return unitValueOnUnits(subtotal, cantidad, decimals) ?? unitValueOnDecimals(subtotal, cantidad, decimals);
+}
+
+/** {@link unitValueOf} on decimals: any amounts. */
+export function unitValueOnDecimals(subtotal: string, cantidad: string, decimals: number): string {
   const quantity = new Money(cantidad);
   if (quantity.eq(1)) return subtotal;
   const value = roundTo(new Money(subtotal).dividedBy(quantity), 6);
   return formatExact(value, Math.max(decimals, value.decimalPlaces()));
+}
+
+const MICRO = 1_000_000;
+/** Cantidades up to this many millionths keep 2·r·10^6 + Q below 2^53 in {@link unitValueOnUnits}. */
+const MAX_MICRO_CANTIDAD = 4_000_000_000;
+
+/**
+ * {@link unitValueOf} on scaled integers (money.ts), or undefined when they cannot hold it. With the
+ * base as N millionths and the Cantidad as Q millionths, the value in millionths is N·10^6 / Q; its
+ * integer part N div Q is exact, and the six decimals are roundHalfUp(r·10^6 / Q) =
+ * ⌊(2·r·10^6 + Q) / (2·Q)⌋ with r = N mod Q < Q, safe while Q ≤ 4·10^9. The decimal path rounds the
+ * 60-digit quotient: for a rational with a denominator under 10^20 that is never closer than 10^-26
+ * to a half millionth unless on it, so it rounds alike. A property test pins both paths together.
+ */
+export function unitValueOnUnits(subtotal: string, cantidad: string, decimals: number): string | undefined {
+  if (decimals > 6) return undefined;
+  const base = unitsOf(subtotal, decimals);
+  const quantity = unitsOf(cantidad, 6);
+  if (base === undefined || quantity === undefined || quantity === 0 || quantity > MAX_MICRO_CANTIDAD)
+    return undefined;
+  if (quantity === MICRO) return subtotal;
+  const micros = base * (POWERS_OF_TEN[6 - decimals] as number);
+  if (!Number.isSafeInteger(micros)) return undefined;
+  const remainder = micros % quantity;
+  const value =
+    ((micros - remainder) / quantity) * MICRO + floorDiv(2 * remainder * MICRO + quantity, 2 * quantity);
+  if (!Number.isSafeInteger(value)) return undefined;
+  // Written with its own decimals (trailing zeros dropped), and at least the currency's.
+  let places = 6;
+  let shown = value;
+  while (places > decimals && shown % 10 === 0) {
+    shown /= 10;
+    places--;
+  }
+  return formatUnits(shown, places);
 }

@@ -508,6 +508,17 @@ function build(options: DesgloseOptions): PreparedDesglose {
 }
 
 const PREPARED = new Map<string, PreparedDesglose>();
+/** The options `prepareDesglose` last answered, as given, and what it answered. */
+let lastPrepared:
+  | {
+      readonly moneda: string | undefined;
+      readonly iva: string | undefined;
+      readonly ieps: string | undefined;
+      readonly ish: string | undefined;
+      readonly ishDecimals: number | undefined;
+      readonly prepared: PreparedDesglose;
+    }
+  | undefined;
 /** Distinct rate mixes kept; a batch uses a handful, so the cache is simply reset when full. */
 const PREPARED_LIMIT = 256;
 
@@ -519,6 +530,18 @@ const PREPARED_LIMIT = 256;
  * for a code not in c_Moneda.
  */
 export function prepareDesglose(options: DesgloseOptions = {}): PreparedDesglose {
+  // The lines of a batch mostly repeat one rate mix: the last one is answered without a key string.
+  const last = lastPrepared;
+  if (
+    last !== undefined &&
+    last.moneda === options.moneda &&
+    last.iva === options.iva &&
+    last.ieps === options.ieps &&
+    last.ish === options.ish &&
+    last.ishDecimals === options.ishDecimals
+  ) {
+    return last.prepared;
+  }
   const key = `${options.moneda ?? 'MXN'}|${options.iva ?? '16'}|${options.ieps ?? '0'}|${options.ish ?? '0'}|${options.ishDecimals ?? ''}`;
   let prepared = PREPARED.get(key);
   if (prepared === undefined) {
@@ -526,6 +549,14 @@ export function prepareDesglose(options: DesgloseOptions = {}): PreparedDesglose
     if (PREPARED.size >= PREPARED_LIMIT) PREPARED.clear();
     PREPARED.set(key, prepared);
   }
+  lastPrepared = {
+    moneda: options.moneda,
+    iva: options.iva,
+    ieps: options.ieps,
+    ish: options.ish,
+    ishDecimals: options.ishDecimals,
+    prepared,
+  };
   return prepared;
 }
 

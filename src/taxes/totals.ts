@@ -6,6 +6,7 @@ import type {
   ComprobanteTraslado,
   Concepto,
   ImpuestosLocales,
+  Traslado,
 } from '../model/comprobante.js';
 import {
   formatAmount,
@@ -413,6 +414,9 @@ export function totalsOnUnits(
   let anyDescuento = false;
   const traslados = new Map<string, UnitGroup>();
   const retenciones = new Map<string, number>();
+  // A ticket's lines mostly share one tax: the previous line's group is reused without a key.
+  let lastTraslado: Traslado | undefined;
+  let lastGroup: UnitGroup | undefined;
   for (const c of conceptos) {
     const importe = unitsOf(c.importe, decimals);
     if (importe === undefined) return undefined;
@@ -428,20 +432,33 @@ export function totalsOnUnits(
       const base = unitsOf(t.base, decimals);
       const amount = exento || t.importe === undefined ? undefined : unitsOf(t.importe, decimals);
       if (base === undefined || (!exento && amount === undefined)) return undefined;
-      const key = `${t.impuesto}|${t.tipoFactor}|${exento ? '' : rateKey(t.tasaOCuota)}`;
-      const group = traslados.get(key);
-      if (group === undefined) {
-        traslados.set(key, {
-          impuesto: t.impuesto,
-          tipoFactor: t.tipoFactor,
-          tasaOCuota: exento || t.tasaOCuota === undefined ? undefined : groupTasa(t.tasaOCuota),
-          base,
-          importe: amount,
-        });
+      // The key is a function of these three texts, so equal texts mean the same group.
+      let group: UnitGroup | undefined;
+      if (
+        lastGroup !== undefined &&
+        lastTraslado?.impuesto === t.impuesto &&
+        lastTraslado.tipoFactor === t.tipoFactor &&
+        lastTraslado.tasaOCuota === t.tasaOCuota
+      ) {
+        group = lastGroup;
       } else {
-        group.base += base;
-        if (group.importe !== undefined && amount !== undefined) group.importe += amount;
+        const key = `${t.impuesto}|${t.tipoFactor}|${exento ? '' : rateKey(t.tasaOCuota)}`;
+        group = traslados.get(key);
+        if (group === undefined) {
+          group = {
+            impuesto: t.impuesto,
+            tipoFactor: t.tipoFactor,
+            tasaOCuota: exento || t.tasaOCuota === undefined ? undefined : groupTasa(t.tasaOCuota),
+            base: 0,
+            importe: amount === undefined ? undefined : 0,
+          };
+          traslados.set(key, group);
+        }
+        lastGroup = group;
+        lastTraslado = t;
       }
+      group.base += base;
+      if (group.importe !== undefined && amount !== undefined) group.importe += amount;
     }
     for (const r of c.impuestos?.retenciones ?? []) {
       const amount = unitsOf(r.importe, decimals);

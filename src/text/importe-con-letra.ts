@@ -143,23 +143,54 @@ interface IntegerWords {
  * bounded.
  */
 const wordsCache = new Map<string, IntegerWords>();
+const apocopeCache = new Map<string, IntegerWords>();
 const WORDS_CACHE_LIMIT = 10_000;
 
-/** The words of an integer given as digits (no sign, at most MAX_DIGITS significant), memoized. */
+/** below1000 of 0–999 (index 0 unused), built on first use: the bricks of every number under a million. */
+const hundredsWords: string[] = [];
+const hundredsApocope: string[] = [];
+
+function wordsBelow1000(n: number, apocope: boolean): string {
+  const table = apocope ? hundredsApocope : hundredsWords;
+  let words = table[n];
+  if (words === undefined) {
+    words = below1000(n, apocope);
+    table[n] = words;
+  }
+  return words;
+}
+
+/**
+ * The words of an integer given as digits (no sign, at most MAX_DIGITS significant). Below a million
+ * (six digits at most, the totals of nearly every ticket) they are put together from two memoized
+ * groups of three digits, as below1e6 does; larger ones are memoized whole.
+ */
 function integerWords(digits: string, apocope: boolean): IntegerWords {
-  const key = apocope ? `a${digits}` : digits;
-  let hit = wordsCache.get(key);
+  if (digits.length <= 6) {
+    const n = Number(digits);
+    if (n === 0) return ZERO_WORDS;
+    const thousands = Math.floor(n / 1000);
+    const rest = n % 1000;
+    let words = thousands === 0 ? '' : thousands === 1 ? 'MIL' : `${wordsBelow1000(thousands, true)} MIL`;
+    if (rest > 0)
+      words = words === '' ? wordsBelow1000(rest, apocope) : `${words} ${wordsBelow1000(rest, apocope)}`;
+    return { words, endsInScale: false };
+  }
+  const cache = apocope ? apocopeCache : wordsCache;
+  let hit = cache.get(digits);
   if (hit === undefined) {
     hit = computeIntegerWords(digits, apocope);
-    if (wordsCache.size >= WORDS_CACHE_LIMIT) wordsCache.clear();
-    wordsCache.set(key, hit);
+    if (cache.size >= WORDS_CACHE_LIMIT) cache.clear();
+    cache.set(digits, hit);
   }
   return hit;
 }
 
+const ZERO_WORDS: IntegerWords = { words: 'CERO', endsInScale: false };
+
 function computeIntegerWords(digits: string, apocope: boolean): IntegerWords {
   const significant = digits.replace(/^0+/, '');
-  if (significant === '') return { words: 'CERO', endsInScale: false };
+  if (significant === '') return ZERO_WORDS;
   if (significant.length > MAX_DIGITS) {
     throw new CfdiLayoutError('AMOUNT_INVALID', `amounts in words go up to ${MAX_DIGITS} integer digits`);
   }
@@ -201,18 +232,26 @@ export function numeroALetras(
   return integerWords(integerDigits(integer), options.apocope ?? false).words;
 }
 
-/** A canonical integer part (no leading zeros), then a fraction of exactly `decimals` digits when any. */
-const CANONICAL = /^(?:0|[1-9]\d*)(?:\.(\d+))?$/;
+function isDigit(code: number): boolean {
+  return code >= 48 && code <= 57;
+}
 
 /**
  * True when `importe` is already written the way rounding to `decimals` would write it (amounts from
- * a CFDI always are), so the words can be read off the text without a decimal round trip.
+ * a CFDI always are), so the words can be read off the text without a decimal round trip: a
+ * canonical integer part (`0` or no leading zero), then a fraction of exactly `decimals` digits when
+ * there are any.
  */
 function isCanonical(importe: string, decimals: number): boolean {
-  const match = CANONICAL.exec(importe);
-  if (match === null) return false;
-  const fraction = match[1];
-  return fraction === undefined ? decimals === 0 : fraction.length === decimals;
+  const length = importe.length;
+  let i = 0;
+  while (i < length && isDigit(importe.charCodeAt(i))) i++;
+  if (i === 0 || (i > 1 && importe.charCodeAt(0) === 48)) return false;
+  if (i === length) return decimals === 0;
+  if (importe.charCodeAt(i) !== 46) return false;
+  const fractionStart = ++i;
+  while (i < length && isDigit(importe.charCodeAt(i))) i++;
+  return i === length && i > fractionStart && length - fractionStart === decimals;
 }
 
 /**
@@ -230,16 +269,23 @@ export function importeConLetra(
   options: ImporteConLetraOptions = {},
 ): string {
   const decimals = currencyDecimals(moneda);
-  const [integer = '0', fraction = ''] = (
-    isCanonical(importe, decimals) ? importe : roundTo(parseAmount(importe), decimals).toFixed(decimals)
-  ).split('.');
+  const amount = isCanonical(importe, decimals)
+    ? importe
+    : roundTo(parseAmount(importe), decimals).toFixed(decimals);
+  const dot = amount.indexOf('.');
+  const integer = dot < 0 ? amount : amount.slice(0, dot);
   const { words, endsInScale } = integerWords(integer, true);
   const builtIn = Object.hasOwn(CURRENCY_WORDS, moneda) ? CURRENCY_WORDS[moneda] : undefined;
   const name = options.currencyName ?? builtIn ?? { singular: moneda, plural: moneda };
   const suffix = options.suffix ?? builtIn?.suffix ?? moneda;
-  const noun = integer === '1' ? name.singular : name.plural;
-  const parts = [words, ...(endsInScale ? ['DE'] : []), noun];
-  if (decimals > 0) parts.push(`${fraction}/1${'0'.repeat(decimals)}`);
-  if (suffix !== '') parts.push(suffix);
-  return parts.join(' ');
+  // Words, DE, noun, fraction, suffix, one space apart (built once per total: no list to join).
+  let text = endsInScale ? `${words} DE ` : `${words} `;
+  text += integer === '1' ? name.singular : name.plural;
+  if (decimals > 0)
+    text += ` ${dot < 0 ? '' : amount.slice(dot + 1)}/${FRACTION_DENOMINATORS[decimals] ?? `1${'0'.repeat(decimals)}`}`;
+  if (suffix !== '') text += ` ${suffix}`;
+  return text;
 }
+
+/** `100`, `1000`, …: the denominators of the fraction for each count of decimals. */
+const FRACTION_DENOMINATORS = ['1', '10', '100', '1000', '10000'];

@@ -384,6 +384,18 @@ describe('XSD facets: behaviour', () => {
     expect(parseFechaH('2024-04-31T00:00:00')).toBeUndefined();
     expect(parseFechaH('2024-05-15T24:00:00')).toBeUndefined();
   });
+
+  it('accepts exactly the days of the Gregorian calendar, every day t_FechaH can write', () => {
+    for (let year = 2010; year <= 2099; year++) {
+      for (let month = 1; month <= 12; month++) {
+        const last = new Date(Date.UTC(year, month, 0)).getUTCDate();
+        for (let day = 28; day <= 31; day++) {
+          const fecha = `${year}-${String(month).padStart(2, '0')}-${day}T12:00:00`;
+          expect(parseFechaH(fecha) !== undefined, fecha).toBe(day <= last);
+        }
+      }
+    }
+  });
 });
 
 describe('the facet table', () => {

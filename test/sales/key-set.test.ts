@@ -37,6 +37,28 @@ describe('KeyHashSet', () => {
     );
   });
 
+  it('stays exact with runs of neighbouring hashes that share home slots, up to its highest load', () => {
+    const set = new KeyHashSet();
+    // Multiples of 4096 start at one slot of the first table; 0..N fill whole runs of slots.
+    const values = [
+      ...Array.from({ length: 1_500 }, (_, i) => i * 4096),
+      ...Array.from({ length: 60_000 }, (_, i) => i),
+    ];
+    const reference = new Set<number>();
+    const added = values.map((v) => {
+      const fresh = set.add(v);
+      const expected = !reference.has(v);
+      reference.add(v);
+      return fresh === expected;
+    });
+    expect(added.every(Boolean)).toBe(true);
+    expect(set.size).toBe(reference.size);
+    const wrong: number[] = [];
+    for (let v = 0; v < 7_000_000; v += v < 200_000 ? 1 : 4096)
+      if (set.has(v) !== reference.has(v)) wrong.push(v);
+    expect(wrong).toEqual([]);
+  });
+
   it('keeps 300,000 ticket keys apart (no false reappearance in a large sorted export)', () => {
     const set = new KeyHashSet();
     for (let t = 1; t <= 300_000; t++)

@@ -182,6 +182,18 @@ describe('numeroALetras', () => {
     expect(numeroALetras(BigInt(integer))).toBe(expected);
   });
 
+  it('writes numbers under a million from groups of three digits exactly as the general path does', () => {
+    // With leading zeros past six digits the same number takes the general path (groups of six).
+    const differ: string[] = [];
+    for (let n = 0; n < 1_000_000; n += n < 3_000 ? 1 : 7) {
+      for (const apocope of [false, true]) {
+        if (numeroALetras(String(n), { apocope }) !== numeroALetras(`0000000${n}`, { apocope }))
+          differ.push(`${n}${apocope ? ' (apocope)' : ''}`);
+      }
+    }
+    expect(differ).toEqual([]);
+  });
+
   it('ends in UN/VEINTIÚN with apocope, for use before a masculine noun', () => {
     expect(numeroALetras('1', { apocope: true })).toBe('UN');
     expect(numeroALetras('21', { apocope: true })).toBe('VEINTIÚN');
