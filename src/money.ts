@@ -64,13 +64,26 @@ export function integerDigitsOf(text: string): number {
  * amount with 2 decimals).
  */
 export function fitsJsonNumber(text: string): boolean {
-  if (!SIGNED.test(text)) return false;
-  return (
-    text
-      .replace(/^-/, '')
-      .replace(/^[0.]+/, '')
-      .replace('.', '').length <= JSON_NUMBER_DIGITS
-  );
+  // One scan (it runs once per ticket of a batch): the SIGNED shape, and the digits from the first
+  // non-zero one on, the point aside.
+  const length = text.length;
+  let i = text.charCodeAt(0) === 45 ? 1 : 0;
+  let significant = 0;
+  let digits = 0;
+  let point = -1;
+  for (; i < length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 46) {
+      if (point >= 0 || digits === 0) return false;
+      point = i;
+      continue;
+    }
+    if (c < 48 || c > 57) return false;
+    digits++;
+    if (significant > 0 || c !== 48) significant++;
+  }
+  if (digits === 0 || point === length - 1) return false;
+  return significant <= JSON_NUMBER_DIGITS;
 }
 
 /** True when `text` is a plain non-negative decimal (`123`, `123.45`; no sign, exponent or spaces). */

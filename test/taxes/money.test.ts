@@ -51,6 +51,26 @@ describe('money helpers added for the tax core', () => {
     expect(fitsJsonNumber(text)).toBe(fits);
   });
 
+  it('fitsJsonNumber answers as its definition: a signed plain decimal of at most 15 digits, leading zeros aside', () => {
+    const definition = (text: string) =>
+      /^-?(\d+)(?:\.(\d+))?$/.test(text) &&
+      text
+        .replace(/^-/, '')
+        .replace(/^[0.]+/, '')
+        .replace('.', '').length <= 15;
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.stringMatching(/^-?[0-9]{0,20}(\.[0-9]{0,8})?$/),
+          fc.stringMatching(/^-?0{0,4}\.?0{0,4}[0-9]{0,17}\.?[0-9]{0,4}$/),
+          fc.string({ maxLength: 12 }),
+        ),
+        (text) => fitsJsonNumber(text) === definition(text),
+      ),
+      { numRuns: 20_000 },
+    );
+  });
+
   it('fitsJsonNumber holds what it promises: a double reads the amount back, shortest and at its decimals', () => {
     fc.assert(
       fc.property(fc.bigInt({ min: 0n, max: 10n ** 18n }), fc.integer({ min: 0, max: 6 }), (units, d) => {
