@@ -1,14 +1,9 @@
 import { open } from 'node:fs/promises';
-import { parse as parseCsv } from 'csv-parse/sync';
 import { type CanonicalColumn, columnLookup, normalizeHeader, resolveColumns } from '../sales/columns.js';
 import type { SalesConfig } from '../sales/config.js';
+import { tokenizeCsv } from '../sales/csv.js';
 import { recordKey } from '../sales/group.js';
-import {
-  CSV_RECORD_DELIMITERS,
-  type CsvDelimiter,
-  guessDelimiter,
-  type SalesFormat,
-} from '../sales/readers.js';
+import { type CsvDelimiter, guessDelimiter, type SalesFormat } from '../sales/readers.js';
 import { ticketKeyString } from '../sales/row.js';
 
 /*
@@ -49,7 +44,7 @@ const CR = 0x0d;
 const QUOTE = 0x22;
 
 /**
- * Finds record ends in the bytes of an export, as the reader's csv-parse finds them: records end at
+ * Finds record ends in the bytes of an export, as the reader's CSV tokenizer finds them: records end at
  * CRLF, LF or CR outside quotes (JSON lines: at LF); a quote opens a quoted field only at the start
  * of a field (elsewhere it is text, `relax_quotes`), `""` inside one is an escaped quote, and line
  * endings inside one are data. It also counts lines as csv-parse does in its messages: every CR and
@@ -120,12 +115,8 @@ class RecordEnds {
 
 /** The cells of the first record of a CSV text, read as the sales reader reads its rows. */
 function firstCsvRecord(text: string, delimiter: CsvDelimiter): string[] {
-  const records = parseCsv(text, {
-    delimiter,
-    relax_quotes: true,
-    relax_column_count: true,
-    record_delimiter: [...CSV_RECORD_DELIMITERS],
-  }) as string[][];
+  const { records, unclosed } = tokenizeCsv(text, delimiter);
+  if (unclosed !== undefined) throw new RangeError('a quote in the record is never closed');
   return records[0] ?? [];
 }
 

@@ -1,7 +1,7 @@
-import { type CsvError, parse } from 'csv-parse';
 import { CfdiLayoutError } from '../errors.js';
 import type { CanonicalColumn, ColumnSet } from './columns.js';
 import { columnLookup, normalizeHeader, resolveColumns, SALES_COLUMN_SET } from './columns.js';
+import { CsvTokenizer, type UnclosedRecord } from './csv.js';
 import type { RowIssue } from './rejects.js';
 
 /*
@@ -14,8 +14,8 @@ import type { RowIssue } from './rejects.js';
  * row 1 (an empty line is a row, a quoted newline is not); JSON lines count lines; a JSON array
  * counts its items from 1.
  *
- * A CSV quote that is never closed makes csv-parse read every later line as part of one field, up
- * to the end of the export. Such a record is not one row: the reader splits it back into its
+ * CSV text is tokenized by csv.ts. A quote that is never closed makes every later line part of one
+ * field, up to the end of the export. Such a record is not one row: the reader splits it back into its
  * physical lines and yields each as a malformed row of its own, keyed by the ticket its cells name
  * when split naively on the delimiter. So every ticket those lines carry is rejected by name, the
  * counts still reconcile (tickets in = written + rejected + skipped), and each reject says from
@@ -76,17 +76,12 @@ const DELIMITERS: readonly CsvDelimiter[] = [',', ';', '|', '\t'];
 /** The line endings that end a CSV record (outside quotes), whichever the header uses. */
 export const CSV_RECORD_DELIMITERS: readonly string[] = ['\r\n', '\n', '\r'];
 const REPLACEMENT_CHAR = '\uFFFD';
-/** Characters handed to the CSV parser at a time (about a hundred rows). */
+/** Characters handed to the CSV tokenizer at a time (a few dozen rows). */
 const PARSE_PIECE = 8192;
-const QUOTE = 0x22;
 const LF = 0x0a;
 const CR = 0x0d;
 /** A physical line ending: CRLF, LF or CR alone, as the parser ends records. */
 const LINE_BREAK = /\r\n|\r|\n/;
-
-function isHighSurrogate(code: number): boolean {
-  return code >= 0xd800 && code <= 0xdbff;
-}
 
 /** Decodes byte chunks to text, dropping a UTF-8 BOM; Latin-1 maps every byte to one character. */
 async function* decode(
@@ -158,39 +153,7 @@ export function guessDelimiter(headerLine: string): CsvDelimiter {
   return best;
 }
 
-/**
- * Where the last record of a CSV text starts: the text begins at a field boundary and is scanned as
- * csv-parse reads it with `relax_quotes` (a quote opens a quoted field only at the start of a field,
- * `""` inside one is a quote, a quote followed by anything but a delimiter or a line ending closes it
- * and is kept as text; records end at CRLF, LF or CR outside quotes).
- */
-function lastRecordStart(text: string, delimiter: CsvDelimiter): number {
-  const sep = delimiter.charCodeAt(0);
-  let start = 0;
-  /** 0 at a field start, 1 in an unquoted field, 2 in a quoted one, 3 just after a quote in one. */
-  let state = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (state === 2) {
-      if (c === QUOTE) state = 3;
-      continue;
-    }
-    if (state === 3 && c === QUOTE) {
-      state = 2;
-      continue;
-    }
-    if (c === LF || c === CR) {
-      if (c === CR && text.charCodeAt(i + 1) === LF) i++;
-      state = 0;
-      start = i + 1;
-    } else if (c === sep) state = 0;
-    else if (c === QUOTE && state === 0) state = 2;
-    else state = 1;
-  }
-  return start;
-}
-
-/** CR and LF characters in a text: csv-parse counts each as a line inside a quoted field. */
+/** CR and LF characters in a text: each counts as a line inside a quoted field, as csv-parse counts them. */
 function lineBreakChars(text: string): number {
   let n = 0;
   for (let i = 0; i < text.length; i++) {
@@ -256,24 +219,6 @@ async function firstLine(
   }
 }
 
-/** A record csv-parse skipped, with what its error says about where it is. */
-interface Skip {
-  /** Records (header included) read before it. */
-  readonly after: number;
-  readonly code: string;
-  readonly message: string;
-  /** csv-parse's line count at the error: every CR and LF inside quotes, a record's ending once. */
-  readonly lines: number;
-  /** Byte offset (UTF-8) of the last field boundary before the error: the delimiter before the broken field. */
-  readonly bytes: number;
-  /** Fields of the record read before the broken one. */
-  readonly index: number;
-}
-
-function numberOr(value: unknown, fallback: number): number {
-  return typeof value === 'number' && Number.isFinite(value) ? value : fallback;
-}
-
 async function* readCsv(
   texts: AsyncIterable<string>,
   delimiterOption: CsvDelimiter | undefined,
@@ -286,72 +231,31 @@ async function* readCsv(
   const head = await firstLine(texts);
   const delimiter = delimiterOption ?? guessDelimiter(head.line);
   info.delimiter = delimiter;
-  const skipped: Skip[] = [];
-  const parser = parse({
-    delimiter,
-    relax_column_count: true,
-    // A stray quote inside an unquoted field is kept as text rather than derailing every later row.
-    relax_quotes: true,
-    skip_empty_lines: false,
-    // Every line ending ends a record, whatever the header's: ERPs that glue exports together mix
-    // CRLF and LF, and old Mac spreadsheets write CR alone. (Detecting one ending from the header
-    // would glue the rows of a mixed file into one record.)
-    record_delimiter: [...CSV_RECORD_DELIMITERS],
-    skip_records_with_error: true,
-    on_skip: (err: CsvError | undefined) => {
-      skipped.push({
-        after: parser.info.records,
-        code: err?.code ?? '',
-        message: err?.message ?? 'unreadable record',
-        lines: numberOr(err?.lines, parser.info.lines),
-        bytes: numberOr(err?.bytes, parser.info.bytes),
-        index: numberOr(err?.index, 0),
-      });
-    },
-  });
-  let failure: unknown;
-  parser.on('error', (err) => {
-    failure ??= err;
-  });
-  /**
-   * What the parser was given from `anchor` on, as the UTF-8 it counts bytes in. `anchor` is a field
-   * boundary the parser reported before the record being read began, so a record that turns out to
-   * be unreadable can be found again in these bytes (a few pieces; the parser holds as much itself).
-   */
-  const held: Buffer[] = [];
-  let heldStart = 0;
-  let anchor = 0;
+  /** Records the tokenizer completed and the reader has not yet turned into sales records. */
+  let ready: string[][] = [];
+  const tokenizer = new CsvTokenizer(delimiter, (cells) => ready.push(cells));
   /** The row number of the last record read (the header is row 1 of a whole export). */
   let ordinal = rowOffset;
-  let emittedSkips = 0;
   let columns: ReturnType<typeof resolveColumns> | undefined;
   let width = 0;
   let positions: Array<[CanonicalColumn, number]> = [];
   /** One malformed row per physical line of a record whose quote is never closed (see the module comment). */
-  const unclosed = function* (skip: Skip): Generator<SalesRecord> {
-    const bytes = Buffer.concat(held).subarray(anchor - heldStart);
-    const text = bytes.toString('utf8');
-    const start = lastRecordStart(text, delimiter);
-    const record = text.slice(start);
+  const unclosed = function* (broken: UnclosedRecord): Generator<SalesRecord> {
     if (columns === undefined) {
       throw new CfdiLayoutError(
         'SALES_HEADER_INVALID',
-        `the ${set.what}'s header cannot be read: a quote in it is never closed (${skip.message})`,
+        `the ${set.what}'s header cannot be read: a quote in it is never closed (Quote Not Closed: the parsing is finished with an opening quote at line ${broken.line + lineBreakChars(broken.text) - (/[\r\n]$/.test(broken.text) ? 1 : 0)})`,
         { location: { row: 1, line: 1 } },
       );
     }
-    // The quote opens the broken field: just after the delimiter at `bytes`, or at the record's start.
-    const fieldAt = bytes.subarray(0, Math.max(0, skip.bytes - anchor)).toString('utf8').length;
-    const quoteAt = Math.max(0, fieldAt + (skip.index > 0 ? 1 : 0) - start);
-    const quoteLine = record.slice(0, quoteAt).split(LINE_BREAK).length - 1;
+    const record = broken.text;
+    const quoteLine = record.slice(0, broken.quoteAt).split(LINE_BREAK).length - 1;
     const lines = record.split(LINE_BREAK);
     if (lines.length > 1 && lines.at(-1) === '') lines.pop();
-    const endsWithBreak = /[\r\n]$/.test(record);
-    // csv-parse counted each CR and LF of the record as a line and stopped on its last character.
-    const first = skip.lines - lineBreakChars(record) + (endsWithBreak ? 1 : 0) + lineOffset;
+    const first = broken.line + lineOffset;
     const last = first + lines.length - 1;
-    const header = info.header?.[skip.index] ?? `${skip.index + 1}`;
-    const canonical = positions.find(([, at]) => at === skip.index)?.[0] ?? '';
+    const header = info.header?.[broken.index] ?? `${broken.index + 1}`;
+    const canonical = positions.find(([, at]) => at === broken.index)?.[0] ?? '';
     const column = `column ${JSON.stringify(header)}`;
     const why =
       first === last
@@ -380,42 +284,11 @@ async function* readCsv(
       };
     }
   };
-  const pendingSkips = function* (upTo: number): Generator<SalesRecord> {
-    while (emittedSkips < skipped.length && (skipped[emittedSkips]?.after ?? 0) < upTo) {
-      const skip = skipped[emittedSkips] as Skip;
-      emittedSkips++;
-      if (skip.code === 'CSV_QUOTE_NOT_CLOSED') {
-        yield* unclosed(skip);
-        continue;
-      }
-      ordinal++;
-      // csv-parse counts the lines of what it was given ("... at line 7"): make them the export's.
-      const message =
-        lineOffset === 0
-          ? skip.message
-          : skip.message
-              .replace(/\bline (\d+)/g, (_, n: string) => `line ${Number(n) + lineOffset}`);
-      yield {
-        row: ordinal,
-        values: {},
-        issues: [
-          {
-            row: ordinal,
-            line: skip.lines + lineOffset,
-            field: '',
-            code: 'SALES_RECORD_MALFORMED',
-            message: `the CSV record cannot be read (${message}); everything up to line ${skip.lines + lineOffset} is in it`,
-          },
-        ],
-      };
-    }
-  };
-  let records = 0;
-  /** The records the parser holds, turned into sales records. */
+  /** The records the tokenizer completed, turned into sales records. */
   const taken = function* (): Generator<SalesRecord> {
-    for (let cells = parser.read() as string[] | null; cells !== null; cells = parser.read()) {
-      records++;
-      yield* pendingSkips(records);
+    const batch = ready;
+    ready = [];
+    for (const cells of batch) {
       ordinal++;
       if (columns === undefined) {
         info.header = cells;
@@ -443,42 +316,19 @@ async function* readCsv(
       }
       yield { row: ordinal, values, issues };
     }
-    if (failure !== undefined) throw failure;
   };
-  // The parser is driven by hand, a small piece at a time: each write parses synchronously and its
-  // records are taken at once, so only a few hundred rows are ever in flight (a whole read chunk of
-  // parsed rows would outlive young-generation collections and be copied to the old generation).
+  // The text is tokenized a small piece at a time and its records taken at once, so that only a
+  // few hundred rows are ever in flight (a whole read chunk of parsed rows would outlive
+  // young-generation collections and be copied to the old generation).
   for await (const text of replay(head.chunks, head.iterator, head.done)) {
-    for (let at = 0; at < text.length; ) {
-      let to = Math.min(at + PARSE_PIECE, text.length);
-      // Never between the two halves of a surrogate pair: the parser takes the piece as UTF-8.
-      if (to < text.length && isHighSurrogate(text.charCodeAt(to - 1))) to++;
-      // The bytes the parser would make of the text itself (a writable stream decodes strings).
-      const piece = Buffer.from(text.slice(at, to), 'utf8');
-      const boundary = parser.info.bytes;
-      const before = records;
-      parser.write(piece);
-      held.push(piece);
-      at = to;
+    for (let at = 0; at < text.length; at += PARSE_PIECE) {
+      tokenizer.write(at === 0 && text.length <= PARSE_PIECE ? text : text.slice(at, at + PARSE_PIECE));
       yield* taken();
-      // A record ended in this piece: the one being read began after the boundary of the last piece.
-      if (records > before) {
-        anchor = boundary;
-        while (held.length > 1 && heldStart + (held[0] as Buffer).length <= anchor)
-          heldStart += (held.shift() as Buffer).length;
-      }
     }
   }
-  parser.end();
-  if (!parser.writableFinished && failure === undefined) {
-    await new Promise<void>((done) => {
-      parser.once('finish', done);
-      parser.once('close', done);
-      parser.once('error', () => done());
-    });
-  }
+  const broken = tokenizer.end();
   yield* taken();
-  yield* pendingSkips(Number.POSITIVE_INFINITY);
+  if (broken !== undefined) yield* unclosed(broken);
   if (columns === undefined) resolveColumns([], renames, set);
 }
 
