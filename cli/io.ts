@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Writable } from 'node:stream';
@@ -25,20 +26,35 @@ export async function readStdin(): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
+/** An `IO` error naming the file that could not be read. */
+function unreadable(path: string, err: unknown): CfdiLayoutError {
+  return new CfdiLayoutError(
+    'IO',
+    `cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`,
+    { cause: err, location: { file: path } },
+  );
+}
+
 /** Reads a file, or standard input for `-`; I/O failures become `IO` errors naming the file. */
 export async function readInput(path: string): Promise<Buffer> {
   if (path === '-') return readStdin();
   try {
     return await readFile(path);
   } catch (err) {
-    throw new CfdiLayoutError(
-      'IO',
-      `cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`,
-      {
-        cause: err,
-        location: { file: path },
-      },
-    );
+    throw unreadable(path, err);
+  }
+}
+
+/**
+ * Reads a file at once, for a command that reads many small ones in turn (validate): a synchronous
+ * read is four system calls, where the promise form sends open, stat, read and close each through
+ * the thread pool and waits for it (about 0.1 ms a file against 0.01 ms on a warm cache, here).
+ */
+export function readFileNow(path: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (err) {
+    throw unreadable(path, err);
   }
 }
 
