@@ -34,6 +34,8 @@ export interface UnclosedRecord {
   readonly index: number;
   /** The line the record starts on, counted as csv-parse counts lines (the header's is 1). */
   readonly line: number;
+  /** The line the text ends on, counted alike: the one csv-parse's "Quote Not Closed" names. */
+  readonly endLine: number;
 }
 
 /** Where the tokenizer is inside a field. */
@@ -209,11 +211,15 @@ export class CsvTokenizer {
       this.#at = At.Closed;
     }
     if (this.#at === At.Quoted) {
+      const text = this.#recordText;
+      const last = text.charCodeAt(text.length - 1);
       return {
-        text: this.#recordText,
+        text,
         quoteAt: this.#fieldAt,
         index: this.#cells.length,
         line: this.#recordLine,
+        // Every line break of the record is inside quotes; one that ends the text starts no line.
+        endLine: this.#recordLine + this.#quotedBreaks - (last === LF || last === CR ? 1 : 0),
       };
     }
     if (this.#at !== At.FieldStart || this.#cells.length > 0 || this.#field !== '') {

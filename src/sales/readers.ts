@@ -78,8 +78,6 @@ export const CSV_RECORD_DELIMITERS: readonly string[] = ['\r\n', '\n', '\r'];
 const REPLACEMENT_CHAR = '\uFFFD';
 /** Characters handed to the CSV tokenizer at a time (a few dozen rows). */
 const PARSE_PIECE = 8192;
-const LF = 0x0a;
-const CR = 0x0d;
 /** A physical line ending: CRLF, LF or CR alone, as the parser ends records. */
 const LINE_BREAK = /\r\n|\r|\n/;
 
@@ -151,16 +149,6 @@ export function guessDelimiter(headerLine: string): CsvDelimiter {
     }
   }
   return best;
-}
-
-/** CR and LF characters in a text: each counts as a line inside a quoted field, as csv-parse counts them. */
-function lineBreakChars(text: string): number {
-  let n = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === LF || c === CR) n++;
-  }
-  return n;
 }
 
 /** A cell as a naive split on the delimiter leaves it, without the quotes that may surround it. */
@@ -244,7 +232,7 @@ async function* readCsv(
     if (columns === undefined) {
       throw new CfdiLayoutError(
         'SALES_HEADER_INVALID',
-        `the ${set.what}'s header cannot be read: a quote in it is never closed (Quote Not Closed: the parsing is finished with an opening quote at line ${broken.line + lineBreakChars(broken.text) - (/[\r\n]$/.test(broken.text) ? 1 : 0)})`,
+        `the ${set.what}'s header cannot be read: a quote in it is never closed (Quote Not Closed: the parsing is finished with an opening quote at line ${broken.endLine})`,
         { location: { row: 1, line: 1 } },
       );
     }
@@ -318,11 +306,11 @@ async function* readCsv(
     }
   };
   // The text is tokenized a small piece at a time and its records taken at once, so that only a
-  // few hundred rows are ever in flight (a whole read chunk of parsed rows would outlive
+  // few dozen rows are ever in flight (a whole read chunk of parsed rows would outlive
   // young-generation collections and be copied to the old generation).
   for await (const text of replay(head.chunks, head.iterator, head.done)) {
     for (let at = 0; at < text.length; at += PARSE_PIECE) {
-      tokenizer.write(at === 0 && text.length <= PARSE_PIECE ? text : text.slice(at, at + PARSE_PIECE));
+      tokenizer.write(text.slice(at, at + PARSE_PIECE));
       yield* taken();
     }
   }

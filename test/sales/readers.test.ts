@@ -74,6 +74,15 @@ describe('readSalesRecords: CSV', () => {
     expect(isCfdiLayoutError(twice, 'SALES_HEADER_INVALID')).toBe(true);
   });
 
+  it('stops with SALES_HEADER_INVALID when a quote in the header is never closed, naming the line the text ends on', async () => {
+    const broken = await records('ticket,"fecha,importe\n1,2026-11-20,10.00\n2,2026-11-20,5.00\n').catch(
+      (e: unknown) => e,
+    );
+    expect(isCfdiLayoutError(broken, 'SALES_HEADER_INVALID')).toBe(true);
+    expect((broken as Error).message).toContain('a quote in it is never closed');
+    expect((broken as Error).message).toContain('opening quote at line 3');
+  });
+
   it('never loses a row: wrong field counts and broken quoting become issues at their row', async () => {
     const text = 'ticket,fecha,importe\n1,2026-11-20,10.00\n2,2026-11-20\n3,2026-11-20,"5.00\n';
     const out = await records(text);
