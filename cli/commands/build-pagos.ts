@@ -1,4 +1,3 @@
-import { writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { WORKER_MIN_BYTES } from '../../src/batch/build-sales-export.js';
@@ -15,7 +14,7 @@ import { PAYMENT_COLUMN_SET } from '../../src/sales/index.js';
 import { checkCsdRfc } from '../../src/sealing/seal.js';
 import { type CommandResult, usage } from '../command.js';
 import { type CsdArgs, csdFromArgs } from '../csd-option.js';
-import { writeText } from '../io.js';
+import { writeFileNow, writeText } from '../io.js';
 import type { PagosTarget } from './build.js';
 import {
   loadSalesConfig,
@@ -119,7 +118,7 @@ export async function runPagosBuild(args: PagosBuildArgs): Promise<CommandResult
       if (args.to !== 'pagos-zip') {
         const dir = await staged.dir(out);
         for await (const rep of counted(items, rejects, counts))
-          await writeFile(join(dir, unique(rep.name)), rep.content);
+          writeFileNow(join(dir, unique(rep.name)), rep.content);
         outputs.dir = out;
       } else {
         async function* files(): AsyncGenerator<BundleFile> {

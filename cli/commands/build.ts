@@ -1,10 +1,11 @@
-import { createReadStream, createWriteStream, existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { createReadStream, createWriteStream, existsSync, readdirSync, renameSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { basename, dirname, extname, isAbsolute, join, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { SingleBar } from 'cli-progress';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import { BlockFileStream } from '../../src/batch/block-file.js';
 import {
   BUILD_TARGETS,
   type BuildCounts,
@@ -49,7 +50,7 @@ import {
 import { checkCsdRfc } from '../../src/sealing/seal.js';
 import { type CommandResult, type GlobalArgs, runCommand, usage } from '../command.js';
 import { type CsdArgs, csdFromArgs, csdOptions } from '../csd-option.js';
-import { type LineSink, openLines, writeText } from '../io.js';
+import { type LineSink, openLines, writeFileNow, writeText } from '../io.js';
 import type { PagosBuildArgs } from './build-pagos.js';
 
 /*
@@ -357,8 +358,10 @@ export class StagedOutputs {
         await rm(dirname(staged), { recursive: true, force: true });
       } else await rename(staged, final);
     }
+    // A folder may hold 100,000 documents: a rename is one quick system call (about 20 µs here), and
+    // sending each through the thread pool and waiting for it took three times as long.
     for (const { staged, final } of this.dirs) {
-      for (const name of (await readdir(staged)).sort()) await rename(join(staged, name), join(final, name));
+      for (const name of readdirSync(staged).sort()) renameSync(join(staged, name), join(final, name));
       await rm(staged, { recursive: true, force: true });
     }
   }
@@ -551,7 +554,7 @@ async function bundlesAt(
   const staging = (part: number) => `${out}.part-${part}.tmp`;
   let report: BundleReport;
   try {
-    report = await write({ limits, open: (part) => createWriteStream(staging(part)) });
+    report = await write({ limits, open: (part) => new BlockFileStream(staging(part)) });
   } catch (err) {
     for (let part = 1; existsSync(staging(part)); part++) await rm(staging(part), { force: true });
     throw err;
@@ -745,7 +748,7 @@ async function buildPass(
         result = await buildSalesExport({
           ...common,
           target: args.to,
-          onDocument: (doc) => writeFile(join(dir, doc.name), doc.content),
+          onDocument: (doc) => writeFileNow(join(dir, doc.name), doc.content),
         });
         outputs.dir = out;
         break;
