@@ -77,6 +77,32 @@ async function* pieceBytes(path: string, piece: Piece, read: { bytes: number }):
   }
 }
 
+/** Bytes of a block that documents are encoded into: a few hundred small documents each. */
+const BLOCK_BYTES = 1024 * 1024;
+
+/**
+ * Encodes a piece's documents as they come into blocks of their own (never slices of Node's shared
+ * pool), each document a view of its block, so that a few transfers hand them all to the main thread:
+ * a buffer per document cost an allocation and a transfer each, and holding the texts to the end of
+ * the piece to size one buffer kept them alive long enough to be promoted (the worker's GC went from
+ * 16 to 29 % of its time).
+ */
+class DocumentBlocks {
+  private block: Buffer | undefined;
+  private at = 0;
+
+  encode(text: string): Uint8Array {
+    // UTF-8 takes at most 3 bytes per UTF-16 unit.
+    if (this.block === undefined || this.at + text.length * 3 > this.block.length) {
+      this.block = Buffer.allocUnsafeSlow(Math.max(BLOCK_BYTES, text.length * 3));
+      this.at = 0;
+    }
+    const start = this.at;
+    this.at += this.block.write(text, start);
+    return this.block.subarray(start, this.at);
+  }
+}
+
 /**
  * Builds one piece. Line targets write their lines to the part file; documents come back encoded,
  * with their checksums, so the main thread only moves bytes.
@@ -88,6 +114,7 @@ async function buildPiece(setup: WorkerSetup, request: PieceRequest, port: Messa
   const reported = { rows: 0, bytes: 0 };
   const keys: number[] = [];
   const results: Produced[] = [];
+  const blocks = new DocumentBlocks();
   let written = 0;
   let sink: LineSink | undefined;
   try {
@@ -117,15 +144,19 @@ async function buildPiece(setup: WorkerSetup, request: PieceRequest, port: Messa
         yield group;
       }
     }
+    // The ZIP's manifest needs each document's SHA-256, computed here, off the main thread.
+    const hashed = spec.target === 'zip';
     for await (const p of produceTickets(ticketsOf(groups(), spec.config), spec)) {
       if (p.kind === 'line' && sink !== undefined) {
         await sink.line(p.text);
         written++;
       } else if (p.kind === 'document' && typeof p.content === 'string') {
-        // A buffer of its own (never a slice of Node's shared pool), so that it can be transferred.
-        const data = Buffer.allocUnsafeSlow(Buffer.byteLength(p.content));
-        data.write(p.content);
-        results.push({ ...p, content: data, sha256: createHash('sha256').update(data).digest('hex') });
+        const content = blocks.encode(p.content);
+        results.push(
+          hashed
+            ? { ...p, content, sha256: createHash('sha256').update(content).digest('hex') }
+            : { ...p, content },
+        );
       } else results.push(p);
     }
     await sink?.close();
@@ -167,9 +198,11 @@ function serveWorker(setup: WorkerSetup, port: MessagePort): void {
       const transfer: ArrayBuffer[] = [];
       if (reply.kind === 'done') {
         transfer.push(reply.keys.buffer as ArrayBuffer);
+        const blocks = new Set<ArrayBuffer>();
         for (const r of reply.results)
           if (r.kind === 'document' && typeof r.content !== 'string')
-            transfer.push(r.content.buffer as ArrayBuffer);
+            blocks.add(r.content.buffer as ArrayBuffer);
+        transfer.push(...blocks);
       }
       port.postMessage(reply, transfer);
     });
