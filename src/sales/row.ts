@@ -95,6 +95,11 @@ const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?)?
 const CODIGO_POSTAL = /^[0-9]{5}$/;
 const CLAVE_PROD_SERV = /^[0-9]{8}$/;
 const LINE_BREAK = /[\r\n]/;
+/**
+ * A character checkText looks at closely: one XML 1.0 cannot carry, a line break, `|`, or any
+ * surrogate (a pair is legal, a lone one is not).
+ */
+const NOT_PLAIN_TEXT = /[^\t\u0020-\u007B\u007D-\uD7FF\uE000-\uFFFD]/;
 
 /** Drops insignificant zeros of a decimal string: `16.00` → `16`, `026.50` → `26.5`. */
 export function normalizeNumber(text: string): string {
@@ -118,25 +123,56 @@ function isRealDate(year: number, month: number, day: number): boolean {
   return day <= max;
 }
 
-const addDaysCache = new Map<string, string>();
+/** Per number of days: date → date that many days later. */
+const addDaysCache = new Map<number, Map<string, string>>();
 
 /** Adds days to a `YYYY-MM-DD` date (calendar arithmetic in UTC, so no time zone shifts it). */
 export function addDays(date: string, days: number): string {
-  const key = `${date}+${days}`;
-  const hit = addDaysCache.get(key);
+  let byDate = addDaysCache.get(days);
+  if (byDate === undefined) {
+    byDate = new Map();
+    addDaysCache.set(days, byDate);
+  }
+  const hit = byDate.get(date);
   if (hit !== undefined) return hit;
   const [y, m, d] = date.split('-').map((p) => Number.parseInt(p, 10)) as [number, number, number];
   const t = new Date(Date.UTC(y, m - 1, d + days));
   const pad = (n: number, w = 2) => String(n).padStart(w, '0');
   const result = `${pad(t.getUTCFullYear(), 4)}-${pad(t.getUTCMonth() + 1)}-${pad(t.getUTCDate())}`;
   // Exports span few days; the bound only guards against a pathological input.
-  if (addDaysCache.size > 10_000) addDaysCache.clear();
-  addDaysCache.set(key, result);
+  if (byDate.size > 10_000) byDate.clear();
+  byDate.set(date, result);
   return result;
+}
+
+/** The value of the two ASCII digits at `at`, or -1. */
+function twoDigits(text: string, at: number): number {
+  const a = text.charCodeAt(at) - 48;
+  const b = text.charCodeAt(at + 1) - 48;
+  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
+}
+
+/**
+ * A fecha already written as t_FechaH (`YYYY-MM-DDTHH:MM:SS`, a real date and time), checked by its
+ * characters: the form nearly every row of an export has, which then needs no new string.
+ */
+function isCanonicalFecha(text: string): boolean {
+  if (text.length !== 19) return false;
+  if (text[4] !== '-' || text[7] !== '-' || text[10] !== 'T' || text[13] !== ':' || text[16] !== ':')
+    return false;
+  const century = twoDigits(text, 0);
+  const years = twoDigits(text, 2);
+  if (century < 0 || years < 0) return false;
+  const hour = twoDigits(text, 11);
+  const minute = twoDigits(text, 14);
+  const second = twoDigits(text, 17);
+  if (hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) return false;
+  return isRealDate(century * 100 + years, twoDigits(text, 5), twoDigits(text, 8));
 }
 
 /** Parses a fecha as ERPs write it into SAT's t_FechaH (`YYYY-MM-DDTHH:MM:SS`), or `undefined`. */
 export function parseFecha(text: string): string | undefined {
+  if (isCanonicalFecha(text)) return text;
   const m = DATE_TIME.exec(text);
   if (m === null) return undefined;
   const [, y = '', mo = '', d = '', h = '00', mi = '00', s = '00'] = m;
@@ -203,6 +239,8 @@ function formaPagoOf(raw: string, fallback: string): string {
  * is most often a quote left open, whose swallowed rows must not become a description.
  */
 function checkText(check: RowCheck, column: CanonicalColumn, text: string, max: number, cfdi = true): string {
+  // Plain text (nearly every cell) is told in one scan; anything else is looked at closely below.
+  if (text.length <= max && !NOT_PLAIN_TEXT.test(text)) return text;
   if (text.length > max) {
     check.add(column, 'SALES_TEXT_INVALID', `${column} is ${text.length} characters long; at most ${max}`);
     return text;

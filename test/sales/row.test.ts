@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { addDays, parseFecha, parseSalesRow, type SalesRecord } from '../../src/sales/index.js';
 import { testConfig } from './helpers.js';
@@ -198,9 +199,56 @@ describe('dates', () => {
     expect(parseFecha('2100-02-29')).toBeUndefined();
   });
 
+  it('parseFecha on t_FechaH-shaped text is its definition: a real date and a time of day, or nothing', () => {
+    // The definition, written independently of the character checks parseFecha runs first: the
+    // proleptic Gregorian calendar through Date.UTC, and 00:00:00 to 23:59:59.
+    const expected = (text: string): string | undefined => {
+      const m = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})$/.exec(text);
+      if (m === null) return undefined;
+      const [y, mo, d, h, mi, s] = m.slice(1).map(Number) as [number, number, number, number, number, number];
+      const date = new Date(0);
+      date.setUTCFullYear(y, mo - 1, d);
+      const real = date.getUTCFullYear() === y && date.getUTCMonth() === mo - 1 && date.getUTCDate() === d;
+      return real && h <= 23 && mi <= 59 && s <= 59 ? text.replace(' ', 'T') : undefined;
+    };
+    const digits = (n: number) => fc.array(fc.constantFrom(...'0123456789'), { minLength: n, maxLength: n });
+    const fecha = fc
+      .tuple(
+        fc.oneof(
+          digits(4),
+          fc.constantFrom(['2', '0', '2', '4'], ['1', '9', '0', '0'], ['2', '0', '0', '0']),
+        ),
+        digits(2),
+        digits(2),
+        fc.constantFrom('T', ' ', 'x'),
+        digits(2),
+        digits(2),
+        digits(2),
+        fc.constantFrom('-', '/'),
+      )
+      .map(
+        ([y, mo, d, t, h, mi, s, sep]) =>
+          `${y.join('')}${sep}${mo.join('')}-${d.join('')}${t}${h.join('')}:${mi.join('')}:${s.join('')}`,
+      );
+    fc.assert(
+      fc.property(fecha, (text) => {
+        expect(parseFecha(text)).toBe(expected(text));
+      }),
+      { numRuns: 20_000 },
+    );
+    expect(parseFecha('2024-02-29T23:59:59')).toBe('2024-02-29T23:59:59');
+    expect(parseFecha('2023-02-29T10:00:00')).toBeUndefined();
+    expect(parseFecha('2024-04-31T10:00:00')).toBeUndefined();
+    expect(parseFecha('2024-04-30T10:60:00')).toBeUndefined();
+    expect(parseFecha('2024-04-30T10:00:0a')).toBeUndefined();
+  });
+
   it('addDays crosses months and years in calendar days', () => {
     expect(addDays('2026-12-25', 10)).toBe('2027-01-04');
     expect(addDays('2024-02-20', 10)).toBe('2024-03-01');
     expect(addDays('2026-11-20', 0)).toBe('2026-11-20');
+    // The same date for another number of days is its own answer, not the first one remembered.
+    expect(addDays('2026-12-25', 7)).toBe('2027-01-01');
+    expect(addDays('2026-12-25', 10)).toBe('2027-01-04');
   });
 });
