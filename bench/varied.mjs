@@ -242,10 +242,8 @@ export async function benchVariedDocuments({ invoices = 100_000, runs = 3 } = {}
   try {
     const input = join(dir, 'sales.csv');
     const generated = await writeVariedSales(input, { tickets: invoices, nominative: true });
-    const oursXml = join(dir, 'xml');
-    const peerXml = join(dir, 'nodecfdi-xml');
-    const ourXml = async () =>
-      checked(await runCli(['build', input, '--to', 'xml', '--out', oursXml], dir), 'build --to xml');
+    const ourXml = async (out) =>
+      checked(await runCli(['build', input, '--to', 'xml', '--out', out], dir), 'build --to xml');
     const peerRun = async (to, out) => {
       const run = checked(
         await runTimed([process.execPath, NODECFDI, '--to', to, '--out', out, input], dir, {
@@ -259,17 +257,23 @@ export async function benchVariedDocuments({ invoices = 100_000, runs = 3 } = {}
       return { ...run, buildSeconds: reported.buildSeconds };
     };
     // Creating 100,000 small files is mostly kernel work, whose cost on a shared disk drifts by
-    // several times within minutes: the two builds alternate, and each figure is the median run.
+    // several times within minutes and is highest right after a large delete: the two builds take
+    // turns going first, each into a folder of its own, nothing is removed until all have run, and
+    // each figure is the median run.
     const xmlRuns = [];
     const peerRuns = [];
-    let same;
+    const folders = [];
     for (let i = 0; i < runs; i++) {
-      if (i > 0) await rm(oursXml, { recursive: true });
-      xmlRuns.push(await ourXml());
-      peerRuns.push(await peerRun('xml', peerXml));
-      if (i === 0) same = await sameDocuments(oursXml, peerXml, 50);
-      await rm(peerXml, { recursive: true });
+      const ours = join(dir, `xml-${i}`);
+      const theirs = join(dir, `nodecfdi-xml-${i}`);
+      folders.push(ours, theirs);
+      if (i % 2 === 1) peerRuns.push(await peerRun('xml', theirs));
+      xmlRuns.push(await ourXml(ours));
+      if (i % 2 === 0) peerRuns.push(await peerRun('xml', theirs));
     }
+    const oursXml = join(dir, 'xml-0');
+    const same = await sameDocuments(oursXml, join(dir, 'nodecfdi-xml-0'), 50);
+    for (const folder of folders.slice(1)) await rm(folder, { recursive: true });
     const middle = (rs) => rs.toSorted((a, b) => a.seconds - b.seconds)[Math.floor(rs.length / 2)];
     const xml = middle(xmlRuns);
     const peer = middle(peerRuns);
@@ -310,7 +314,7 @@ export async function benchVariedDocuments({ invoices = 100_000, runs = 3 } = {}
     const what = `${docs.toLocaleString('en-US')} invoices, ${generated.lines.toLocaleString('en-US')} conceptos, ${(bytes / 1048576).toFixed(1)} MB of XML`;
     return {
       xml: figure({
-        label: `build --to xml (${what}; median of ${runs}, alternating with nodecfdi)`,
+        label: `build --to xml (${what}; median of ${runs}, taking turns with nodecfdi)`,
         value: perSecond(xml.seconds),
         unit: 'docs/s',
         baseline: { name: 'nodecfdi', value: perSecond(peer.seconds) },
