@@ -274,9 +274,12 @@ export async function benchVariedDocuments({ invoices = 100_000, runs = 3 } = {}
     const oursXml = join(dir, 'xml-0');
     const same = await sameDocuments(oursXml, join(dir, 'nodecfdi-xml-0'), 50);
     for (const folder of folders.slice(1)) await rm(folder, { recursive: true });
-    const middle = (rs) => rs.toSorted((a, b) => a.seconds - b.seconds)[Math.floor(rs.length / 2)];
-    const xml = middle(xmlRuns);
-    const peer = middle(peerRuns);
+    const medianRun = (rs) => {
+      const seconds = median(rs.map((r) => r.seconds));
+      return rs.find((r) => r.seconds === seconds);
+    };
+    const xml = medianRun(xmlRuns);
+    const peer = medianRun(peerRuns);
     const eachRun = (rs) => rs.map((r) => `${r.seconds.toFixed(1)} s`).join(', ');
     const zip = checked(
       await runCli(

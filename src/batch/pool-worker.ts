@@ -104,8 +104,8 @@ class DocumentBlocks {
 }
 
 /**
- * Builds one piece. Line targets write their lines to the part file; documents come back encoded,
- * with their checksums, so the main thread only moves bytes.
+ * Builds one piece. Line targets write their lines to the part file; documents come back encoded
+ * (with their checksums for the ZIP target), so the main thread only moves bytes.
  */
 async function buildPiece(setup: WorkerSetup, request: PieceRequest, port: MessagePort): Promise<PieceReply> {
   const { spec, read, path } = setup;

@@ -33,7 +33,6 @@ export {
   type TicketGroup,
 } from './group.js';
 export {
-  CSV_RECORD_DELIMITERS,
   type CsvDelimiter,
   guessDelimiter,
   type ReadSalesOptions,

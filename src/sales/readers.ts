@@ -73,8 +73,6 @@ export interface SalesReadInfo {
 
 const DELIMITERS: readonly CsvDelimiter[] = [',', ';', '|', '\t'];
 
-/** The line endings that end a CSV record (outside quotes), whichever the header uses. */
-export const CSV_RECORD_DELIMITERS: readonly string[] = ['\r\n', '\n', '\r'];
 const REPLACEMENT_CHAR = '\uFFFD';
 /** Characters handed to the CSV tokenizer at a time (a few dozen rows). */
 const PARSE_PIECE = 8192;
